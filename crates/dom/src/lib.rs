@@ -1,12 +1,24 @@
 //! What every web interface needs, independent of EME: `Event`, `EventTarget`,
 //! `DOMException`, WebIDL conversions, interface-object builders and "queue a task".
 
+pub mod dom_exception;
+pub mod event;
+pub mod event_target;
+pub mod inheritance;
+pub mod interface;
+pub mod promise;
 pub mod report;
 pub mod task;
+pub mod webidl;
 
 use boa_engine::{Context, JsResult};
 
+pub use dom_exception::ExceptionName;
+
 /// Registers `Event`, `EventTarget` and `DOMException` as globals.
-pub fn register(_ctx: &mut Context) -> JsResult<()> {
+pub fn register(ctx: &mut Context) -> JsResult<()> {
+    dom_exception::register(ctx)?;
+    event::register(ctx)?;
+    event_target::register(ctx)?;
     Ok(())
 }

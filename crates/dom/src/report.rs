@@ -10,7 +10,10 @@ use boa_engine::{Context, JsError};
 /// It lives outside the GC heap on purpose: the closure must capture only Rust state
 /// (counters, output handles), never JS values, which it receives as arguments instead.
 #[derive(Clone)]
-pub struct ExceptionReporter(pub Rc<dyn Fn(&JsError, &mut Context)>);
+pub struct ExceptionReporter(pub Rc<ReportFn>);
+
+/// The sink's signature: the error and the context it was thrown in.
+pub type ReportFn = dyn Fn(&JsError, &mut Context);
 
 /// Installs `reporter` as the context's exception sink, replacing any earlier one.
 pub fn set_exception_reporter(ctx: &mut Context, reporter: ExceptionReporter) {
