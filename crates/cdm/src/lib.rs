@@ -1,1 +1,24 @@
+//! `eme-cdm`: the Content Decryption Module side of Encrypted Media Extensions, with no
+//! JavaScript in sight.
+//!
+//! The EME layer (`crates/eme`) runs the spec's algorithms and calls a [`KeySystem`] to
+//! negotiate a configuration and a [`Cdm`] to do the key work of its sessions. This crate
+//! provides that contract and the Clear Key implementation ([`ClearKey`]): configuration
+//! negotiation ([`config`]), init data ([`init_data`]), the licence formats ([`license`]) and
+//! per-session key state.
 
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod key_system;
+pub mod limits;
+pub mod types;
+
+pub use error::{CdmError, ErrorKind};
+pub use key_system::{
+    Cdm, GeneratedRequest, KeySystem, SessionMessage, SessionRemoval, SessionUpdate,
+};
+pub use types::{
+    Configuration, InitDataType, KeyId, KeyStatus, MediaCapability, MessageType, Requirement,
+    SessionType,
+};
