@@ -9,12 +9,15 @@
 
 #![forbid(unsafe_code)]
 
+pub mod base64url;
 pub mod error;
+pub mod init_data;
 pub mod key_system;
 pub mod limits;
 pub mod types;
 
 pub use error::{CdmError, ErrorKind};
+pub use init_data::sanitize_init_data;
 pub use key_system::{
     Cdm, GeneratedRequest, KeySystem, SessionMessage, SessionRemoval, SessionUpdate,
 };
