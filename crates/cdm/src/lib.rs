@@ -10,6 +10,8 @@
 #![forbid(unsafe_code)]
 
 pub mod base64url;
+pub mod config;
+pub mod content_type;
 pub mod error;
 pub mod init_data;
 pub mod key_system;
