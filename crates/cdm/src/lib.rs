@@ -15,6 +15,7 @@ pub mod content_type;
 pub mod error;
 pub mod init_data;
 pub mod key_system;
+pub mod license;
 pub mod limits;
 pub mod types;
 
