@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod base64url;
+pub mod clear_key;
 pub mod config;
 pub mod content_type;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod license;
 pub mod limits;
 pub mod types;
 
+pub use clear_key::{CLEAR_KEY, ClearKey, ClearKeyCdm};
 pub use error::{CdmError, ErrorKind};
 pub use init_data::sanitize_init_data;
 pub use key_system::{
