@@ -1,13 +1,108 @@
 //! The W3C Encrypted Media Extensions interfaces as native Boa objects.
+//!
+//! One module per interface, named after it; each method mirrors its spec algorithm step by
+//! step (<https://w3c.github.io/encrypted-media/>) and delegates key work to `eme_cdm`.
 
-use boa_engine::{Context, JsResult};
+pub mod media_encrypted_event;
+pub mod media_key_message_event;
+pub mod media_key_session;
+pub mod media_key_status_map;
+pub mod media_key_system_access;
+pub mod media_keys;
+pub mod navigator;
+
+use std::fmt;
+use std::rc::Rc;
+
+use boa_engine::{Context, JsError, JsNativeError, JsResult};
+use eme_cdm::{CdmError, ClearKey, ErrorKind, KeySystem};
+use eme_dom::{ExceptionName, dom_exception};
 
 /// What an embedder can choose about the EME surface.
-#[derive(Debug, Clone, Default)]
-pub struct EmeOptions {}
+#[derive(Clone)]
+pub struct EmeOptions {
+    /// The key systems `requestMediaKeySystemAccess` knows, matched by exact name.
+    pub key_systems: Vec<Rc<dyn KeySystem>>,
+}
+
+impl Default for EmeOptions {
+    fn default() -> Self {
+        Self { key_systems: vec![Rc::new(ClearKey::new())] }
+    }
+}
+
+impl fmt::Debug for EmeOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.key_systems.iter().map(|k| k.name()).collect();
+        f.debug_struct("EmeOptions").field("key_systems", &names).finish()
+    }
+}
 
 /// Registers `Navigator` / `navigator.requestMediaKeySystemAccess` and every EME interface.
 /// Requires `eme_dom::register` to have run first (EME interfaces inherit from its classes).
-pub fn register(_ctx: &mut Context, _options: &EmeOptions) -> JsResult<()> {
+pub fn register(ctx: &mut Context, options: &EmeOptions) -> JsResult<()> {
+    navigator::register(ctx, options)?;
+    media_key_system_access::register(ctx)?;
+    media_keys::register(ctx)?;
+    media_key_session::register(ctx)?;
+    media_key_status_map::register(ctx)?;
+    media_key_message_event::register(ctx)?;
+    media_encrypted_event::register(ctx)?;
     Ok(())
+}
+
+/// A CDM failure as the script sees it: a `TypeError`, or a `DOMException` with the
+/// matching name.
+pub(crate) fn cdm_error(error: CdmError, ctx: &mut Context) -> JsError {
+    let name = match error.kind {
+        ErrorKind::TypeError => return JsNativeError::typ().with_message(error.message).into(),
+        ErrorKind::NotSupportedError => ExceptionName::NotSupportedError,
+        ErrorKind::InvalidStateError => ExceptionName::InvalidStateError,
+        ErrorKind::QuotaExceededError => ExceptionName::QuotaExceededError,
+        ErrorKind::InvalidAccessError => ExceptionName::InvalidAccessError,
+    };
+    dom_exception::error(ctx, name, &error.message)
+}
+
+/// A `DOMException` named `name`.
+pub(crate) fn dom_error(ctx: &mut Context, name: ExceptionName, message: &str) -> JsError {
+    dom_exception::error(ctx, name, message)
+}
+
+/// A `TypeError` with `message`.
+pub(crate) fn type_error(message: impl Into<String>) -> JsError {
+    JsNativeError::typ().with_message(message.into()).into()
+}
+
+/// The TypeError WebIDL throws when fewer than `required` arguments were passed.
+pub(crate) fn require_arguments(args: &[boa_engine::JsValue], required: usize, operation: &str, interface: &str) -> JsResult<()> {
+    if args.len() < required {
+        return Err(type_error(format!(
+            "Failed to execute '{operation}' on '{interface}': {required} argument{} required, but only {} present.",
+            if required == 1 { "" } else { "s" },
+            args.len()
+        )));
+    }
+    Ok(())
+}
+
+/// The spec's "queue a task to resolve/reject promise": `steps` run in a new task; `Ok`
+/// resolves with the value, `Err` rejects with the error (engine errors still end the run).
+pub(crate) fn settle_in_task(
+    ctx: &mut Context,
+    resolvers: boa_engine::builtins::promise::ResolvingFunctions,
+    steps: impl FnOnce(&mut Context) -> JsResult<boa_engine::JsValue> + 'static,
+) {
+    eme_dom::task::queue_task(ctx, move |ctx| {
+        let undefined = boa_engine::JsValue::undefined();
+        match steps(ctx) {
+            Ok(value) => resolvers.resolve.call(&undefined, &[value], ctx)?,
+            Err(error) if error.as_engine().is_some() => return Err(error),
+            Err(error) => {
+                let reason = error.into_opaque(ctx)?;
+                resolvers.reject.call(&undefined, &[reason], ctx)?
+            }
+        };
+        Ok(())
+    });
 }

@@ -1,0 +1,76 @@
+//! `MediaEncryptedEvent`: <https://w3c.github.io/encrypted-media/#mediaencryptedevent>
+
+use boa_engine::{
+    Context, JsData, JsObject, JsResult, JsString, JsValue,
+    object::builtins::JsArrayBuffer,
+};
+use boa_gc::{Finalize, Trace};
+use eme_dom::{
+    event::{self, Event, EventInit},
+    inheritance,
+    interface::{self, InterfaceBuilder, illegal_invocation},
+    webidl,
+};
+
+use crate::type_error;
+
+const INTERFACE: &str = "MediaEncryptedEvent";
+
+#[derive(Debug, Trace, Finalize, JsData)]
+pub struct MediaEncryptedEvent {
+    event: Event,
+    init_data_type: JsString,
+    init_data: Option<JsObject>,
+}
+
+// https://w3c.github.io/encrypted-media/#dom-mediaencryptedevent-constructor
+fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    interface::require_new(new_target, INTERFACE)?;
+    let event_type = event::required_type_argument(args, INTERFACE, ctx)?;
+    // MediaEncryptedEventInit: EventInit members, then `initData` (ArrayBuffer?, default
+    // null) and `initDataType` (default "").
+    let dict = webidl::dictionary(args.get(1), "MediaEncryptedEventInit")?;
+    let init = EventInit::from_dictionary(&dict, ctx)?;
+    let init_data = webidl::member(&dict, "initData", ctx)?;
+    let init_data = if init_data.is_null_or_undefined() {
+        None
+    } else {
+        Some(
+            init_data
+                .as_object()
+                .filter(|o| JsArrayBuffer::from_object(o.clone()).is_ok())
+                .ok_or_else(|| type_error("member initData is not of type 'ArrayBuffer'"))?,
+        )
+    };
+    let init_data_type = webidl::member(&dict, "initDataType", ctx)?;
+    let init_data_type = webidl::optional_dom_string(Some(&init_data_type), JsString::default(), ctx)?;
+    let prototype = interface::prototype_from_new_target(new_target, INTERFACE, ctx)?;
+    let event = Event::new(event_type, init, ctx);
+    Ok(event::create_event_object(prototype, MediaEncryptedEvent { event, init_data_type, init_data }, ctx)?.into())
+}
+
+fn this_event<T>(this: &JsValue, f: impl FnOnce(&MediaEncryptedEvent) -> T) -> JsResult<T> {
+    let object = this.as_object().ok_or_else(|| illegal_invocation(INTERFACE))?;
+    let event = object.downcast_ref::<MediaEncryptedEvent>().ok_or_else(|| illegal_invocation(INTERFACE))?;
+    Ok(f(&event))
+}
+
+fn get_init_data_type(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
+    this_event(this, |e| e.init_data_type.clone().into())
+}
+
+fn get_init_data(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
+    this_event(this, |e| e.init_data.clone().map_or(JsValue::null(), JsValue::from))
+}
+
+pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {
+    inheritance::register_subclass::<Event>(ctx, |o| o.downcast_ref::<MediaEncryptedEvent>().map(|e| e.event.clone()));
+    let parent = interface::interface(ctx, "Event")?;
+    InterfaceBuilder::new(ctx, INTERFACE)
+        .constructor(constructor, 1)
+        .inherits(parent)
+        .attribute("initDataType", get_init_data_type, None)
+        .attribute("initData", get_init_data, None)
+        .build()?;
+    Ok(())
+}

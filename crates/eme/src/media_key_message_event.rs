@@ -1,0 +1,90 @@
+//! `MediaKeyMessageEvent`: <https://w3c.github.io/encrypted-media/#mediakeymessageevent>
+
+use boa_engine::{
+    Context, JsData, JsObject, JsResult, JsString, JsValue, js_string,
+    object::builtins::JsArrayBuffer,
+};
+use boa_gc::{Finalize, Trace};
+use eme_cdm::MessageType;
+use eme_dom::{
+    event::{self, Event, EventInit},
+    inheritance,
+    interface::{self, InterfaceBuilder, illegal_invocation},
+    webidl,
+};
+
+use crate::type_error;
+
+const INTERFACE: &str = "MediaKeyMessageEvent";
+const MESSAGE_TYPES: [&str; 4] = ["license-request", "license-renewal", "license-release", "individualization-request"];
+
+#[derive(Debug, Trace, Finalize, JsData)]
+pub struct MediaKeyMessageEvent {
+    event: Event,
+    message_type: &'static str,
+    message: JsObject,
+}
+
+/// A trusted-to-be `message` event carrying `message` (the spec's "Queue a message event"
+/// creates exactly this; the caller fires it).
+pub(crate) fn create(message_type: MessageType, message: &[u8], ctx: &mut Context) -> JsResult<JsObject> {
+    let message = webidl::array_buffer(message, ctx)?;
+    let event = Event::new(js_string!("message"), EventInit::default(), ctx);
+    let prototype = interface::prototype_of(ctx, INTERFACE)?;
+    event::create_event_object(prototype, MediaKeyMessageEvent { event, message_type: message_type.as_str(), message }, ctx)
+}
+
+// https://w3c.github.io/encrypted-media/#dom-mediakeymessageevent-constructor
+fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    interface::require_new(new_target, INTERFACE)?;
+    let event_type = event::required_type_argument(args, INTERFACE, ctx)?;
+    if args.len() < 2 {
+        return Err(type_error(format!("Failed to construct '{INTERFACE}': 2 arguments required, but only {} present.", args.len())));
+    }
+    // MediaKeyMessageEventInit: inherited EventInit members first, then `message`,
+    // `messageType` (lexicographic); both are required.
+    let dict = webidl::dictionary(args.get(1), "MediaKeyMessageEventInit")?;
+    let init = EventInit::from_dictionary(&dict, ctx)?;
+    let message = webidl::member(&dict, "message", ctx)?;
+    if message.is_undefined() {
+        return Err(type_error("required member message is undefined"));
+    }
+    let message = message
+        .as_object()
+        .filter(|o| JsArrayBuffer::from_object(o.clone()).is_ok())
+        .ok_or_else(|| type_error("member message is not of type 'ArrayBuffer'"))?;
+    let message_type = webidl::member(&dict, "messageType", ctx)?;
+    if message_type.is_undefined() {
+        return Err(type_error("required member messageType is undefined"));
+    }
+    let message_type = webidl::enumeration(&message_type, &MESSAGE_TYPES, "MediaKeyMessageType", ctx)?;
+    let prototype = interface::prototype_from_new_target(new_target, INTERFACE, ctx)?;
+    let event = Event::new(event_type, init, ctx);
+    Ok(event::create_event_object(prototype, MediaKeyMessageEvent { event, message_type, message }, ctx)?.into())
+}
+
+fn this_event<T>(this: &JsValue, f: impl FnOnce(&MediaKeyMessageEvent) -> T) -> JsResult<T> {
+    let object = this.as_object().ok_or_else(|| illegal_invocation(INTERFACE))?;
+    let event = object.downcast_ref::<MediaKeyMessageEvent>().ok_or_else(|| illegal_invocation(INTERFACE))?;
+    Ok(f(&event))
+}
+
+fn get_message_type(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
+    this_event(this, |e| JsString::from(e.message_type).into())
+}
+
+fn get_message(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
+    this_event(this, |e| e.message.clone().into())
+}
+
+pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {
+    inheritance::register_subclass::<Event>(ctx, |o| o.downcast_ref::<MediaKeyMessageEvent>().map(|e| e.event.clone()));
+    let parent = interface::interface(ctx, "Event")?;
+    InterfaceBuilder::new(ctx, INTERFACE)
+        .constructor(constructor, 2)
+        .inherits(parent)
+        .attribute("messageType", get_message_type, None)
+        .attribute("message", get_message, None)
+        .build()?;
+    Ok(())
+}
