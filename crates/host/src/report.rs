@@ -128,6 +128,8 @@ pub(crate) fn uncaught_syntax_error(error: &JsError, file: &str, source: &str) -
         .as_native()
         .map_or_else(|| error.to_string(), |native| native.message().to_owned());
     let (message, position) = split_parser_position(&message);
+    // Boa's wording for "the input ended in the middle of a construct".
+    let message = if message == "abrupt end" { "unexpected end of input" } else { message };
     let (line, column) = position.unwrap_or_else(|| end_of(source));
     format!("Uncaught SyntaxError: {message}\n    at {file}:{line}:{column}")
 }
