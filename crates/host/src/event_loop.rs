@@ -149,7 +149,10 @@ impl EventLoop {
     fn next_task(&self, now: JsInstant) -> Option<Task> {
         let mut timers = self.timers.borrow_mut();
         timers.retain(|_, timer| !timer.cancelled());
-        let due_timer = timers.first_key_value().map(|(key, _)| *key).filter(|key| key.0 <= now);
+        let due_timer = timers
+            .first_key_value()
+            .map(|(key, _)| *key)
+            .filter(|key| key.0 <= now);
         let mut tasks = self.tasks.borrow_mut();
         let queued_task = tasks.front().map(|(key, _)| *key);
         match (queued_task, due_timer) {
@@ -261,7 +264,8 @@ impl EventLoop {
                 Some(task) => {
                     let ctx = &mut *ctx.borrow_mut();
                     self.run_task(task, ctx)?;
-                    self.perform_microtask_checkpoint(ctx).map_err(Stop::Engine)?;
+                    self.perform_microtask_checkpoint(ctx)
+                        .map_err(Stop::Engine)?;
                     true
                 }
                 None => false,

@@ -65,7 +65,11 @@ pub(crate) fn create_context(setup: Setup) -> JsResult<Context> {
     if setup.quiet {
         boa_runtime::register_extensions((web_apis, ConsoleExtension(NullLogger)), None, &mut ctx)?;
     } else {
-        boa_runtime::register_extensions((web_apis, ConsoleExtension(StdioLogger)), None, &mut ctx)?;
+        boa_runtime::register_extensions(
+            (web_apis, ConsoleExtension(StdioLogger)),
+            None,
+            &mut ctx,
+        )?;
     }
 
     // Event, EventTarget, DOMException.

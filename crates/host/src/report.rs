@@ -91,7 +91,10 @@ pub(crate) struct ReportSink {
 
 impl ReportSink {
     pub(crate) fn new(print: bool) -> Rc<Self> {
-        Rc::new(Self { print, pending: RefCell::default() })
+        Rc::new(Self {
+            print,
+            pending: RefCell::default(),
+        })
     }
 
     pub(crate) fn push(&self, problem: Problem) {
@@ -129,7 +132,11 @@ pub(crate) fn uncaught_syntax_error(error: &JsError, file: &str, source: &str) -
         .map_or_else(|| error.to_string(), |native| native.message().to_owned());
     let (message, position) = split_parser_position(&message);
     // Boa's wording for "the input ended in the middle of a construct".
-    let message = if message == "abrupt end" { "unexpected end of input" } else { message };
+    let message = if message == "abrupt end" {
+        "unexpected end of input"
+    } else {
+        message
+    };
     let (line, column) = position.unwrap_or_else(|| end_of(source));
     format!("Uncaught SyntaxError: {message}\n    at {file}:{line}:{column}")
 }
@@ -190,7 +197,10 @@ fn describe_value(value: &JsValue, ctx: &mut Context) -> String {
     };
     // Error instances inherit `message` from Error.prototype; DOMException has a getter;
     // a plain `{name, message}` object has its own.
-    if !object.has_property(js_string!("message"), ctx).unwrap_or(false) {
+    if !object
+        .has_property(js_string!("message"), ctx)
+        .unwrap_or(false)
+    {
         return value.display().to_string();
     }
     let name = string_property(value, js_string!("name"), ctx).unwrap_or_else(|| "Error".into());
@@ -220,7 +230,10 @@ fn shorten_frames(text: &str) -> String {
         out.push_str(frame);
     }
     if frames.len() > ENGINE_ERROR_FRAMES {
-        out.push_str(&format!("\n    ... {} more frames", frames.len() - ENGINE_ERROR_FRAMES));
+        out.push_str(&format!(
+            "\n    ... {} more frames",
+            frames.len() - ENGINE_ERROR_FRAMES
+        ));
     }
     out
 }

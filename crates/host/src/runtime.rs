@@ -102,7 +102,9 @@ impl RuntimeBuilder {
             quiet: self.quiet,
             eme_options: self.eme_options,
             event_loop: event_loop.clone(),
-            hooks: Rc::new(Hooks { rejected: rejected.clone() }),
+            hooks: Rc::new(Hooks {
+                rejected: rejected.clone(),
+            }),
             sink: sink.clone(),
         })
         .unwrap_or_else(|error| panic!("registering the runtime's globals failed: {error}"));
@@ -221,7 +223,10 @@ impl Runtime {
                 }
             },
         };
-        if let Err(error) = self.event_loop.perform_microtask_checkpoint(&mut self.context) {
+        if let Err(error) = self
+            .event_loop
+            .perform_microtask_checkpoint(&mut self.context)
+        {
             return Err(self.engine_error(&error));
         }
         Ok(value)
@@ -233,8 +238,10 @@ impl Runtime {
     /// [`Error::Read`], and those of `eval_script`.
     pub fn run_file(&mut self, path: impl AsRef<Path>) -> Result<Option<JsValue>, Error> {
         let path = path.as_ref();
-        let source = std::fs::read_to_string(path)
-            .map_err(|source| Error::Read { path: path.to_owned(), source })?;
+        let source = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
         self.eval_script(&source, &path.display().to_string())
     }
 
@@ -251,7 +258,13 @@ impl Runtime {
     fn run_event_loop_inner(&mut self) -> Result<(), Error> {
         self.start_run()?;
         let outcome = {
-            let Self { context, event_loop, tokio, local, .. } = self;
+            let Self {
+                context,
+                event_loop,
+                tokio,
+                local,
+                ..
+            } = self;
             let context = RefCell::new(context);
             local.block_on(tokio, event_loop.run(&context))
         };
@@ -270,9 +283,9 @@ impl Runtime {
         if self.deadline.is_none()
             && let Some(timeout) = self.timeout
         {
-            let deadline = Instant::now() + timeout;
-            self.deadline = Some(deadline);
-            self.event_loop.set_deadline(Some(deadline));
+            // A timeout too large to represent is no timeout.
+            self.deadline = Instant::now().checked_add(timeout);
+            self.event_loop.set_deadline(self.deadline);
         }
         match self.deadline {
             Some(deadline) if Instant::now() >= deadline => Err(self.timed_out()),
@@ -286,7 +299,12 @@ impl Runtime {
             return Ok(script.evaluate(&mut self.context));
         };
         let outcome = {
-            let Self { context, tokio, local, .. } = self;
+            let Self {
+                context,
+                tokio,
+                local,
+                ..
+            } = self;
             let mut evaluation = pin!(script.evaluate_async_with_budget(context, SCRIPT_BUDGET));
             // The evaluation yields every SCRIPT_BUDGET units and wakes itself at once.
             local.block_on(

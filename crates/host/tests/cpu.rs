@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 fn thread_cpu_time() -> Duration {
     // schedstat: "<ns on cpu> <ns waiting> <timeslices>"; fall back to stat's clock ticks.
     if let Ok(schedstat) = std::fs::read_to_string("/proc/thread-self/schedstat")
-        && let Some(nanos) = schedstat.split_whitespace().next().and_then(|n| n.parse().ok())
+        && let Some(nanos) = schedstat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
     {
         return Duration::from_nanos(nanos);
     }
@@ -32,15 +35,21 @@ fn assert_measurement_sees_spinning() {
         std::hint::spin_loop();
     }
     let spent = thread_cpu_time() - before;
-    assert!(spent >= Duration::from_millis(50), "spinning 100 ms measured as {spent:?}");
+    assert!(
+        spent >= Duration::from_millis(50),
+        "spinning 100 ms measured as {spent:?}"
+    );
 }
 
 #[test]
 fn a_300_ms_timer_costs_far_less_than_300_ms_of_cpu() {
     assert_measurement_sees_spinning();
     let mut rt = common::runtime();
-    rt.eval_script("var fired = false; setTimeout(() => { fired = true; }, 300);", "wait.js")
-        .unwrap();
+    rt.eval_script(
+        "var fired = false; setTimeout(() => { fired = true; }, 300);",
+        "wait.js",
+    )
+    .unwrap();
 
     let cpu_before = thread_cpu_time();
     let wall = Instant::now();
@@ -49,8 +58,14 @@ fn a_300_ms_timer_costs_far_less_than_300_ms_of_cpu() {
     let cpu = thread_cpu_time() - cpu_before;
 
     assert_eq!(common::json(&mut rt, "fired"), "true");
-    assert!(wall >= Duration::from_millis(300), "the timer fired early: {wall:?}");
+    assert!(
+        wall >= Duration::from_millis(300),
+        "the timer fired early: {wall:?}"
+    );
     eprintln!("waiting for a 300 ms timer: {wall:?} wall, {cpu:?} CPU");
     // A sanity bound, not a benchmark: a spinning loop would burn ~300 ms.
-    assert!(cpu < Duration::from_millis(60), "waiting cost {cpu:?} of CPU");
+    assert!(
+        cpu < Duration::from_millis(60),
+        "waiting cost {cpu:?} of CPU"
+    );
 }

@@ -16,9 +16,14 @@ fn an_unhandled_rejection_is_reported() {
     let mut rt = runtime();
     run(&mut rt, "Promise.reject(new TypeError('nobody listens'));");
     let problem = only_problem(&rt);
-    assert!(matches!(problem, Problem::UnhandledRejection(_)), "{problem:?}");
     assert!(
-        problem.text().starts_with("Uncaught (in promise) TypeError: nobody listens\n    at "),
+        matches!(problem, Problem::UnhandledRejection(_)),
+        "{problem:?}"
+    );
+    assert!(
+        problem
+            .text()
+            .starts_with("Uncaught (in promise) TypeError: nobody listens\n    at "),
         "{problem}"
     );
     assert!(problem.text().contains("test.js:1:"), "{problem}");
@@ -27,9 +32,15 @@ fn an_unhandled_rejection_is_reported() {
 #[test]
 fn a_rejection_with_a_primitive_reason_is_reported() {
     let mut rt = runtime();
-    run(&mut rt, "Promise.reject(42); (async () => { throw 'oops'; })();");
+    run(
+        &mut rt,
+        "Promise.reject(42); (async () => { throw 'oops'; })();",
+    );
     let texts: Vec<_> = rt.report().unhandled_rejections().collect();
-    assert_eq!(texts, ["Uncaught (in promise) 42", "Uncaught (in promise) oops"]);
+    assert_eq!(
+        texts,
+        ["Uncaught (in promise) 42", "Uncaught (in promise) oops"]
+    );
 }
 
 #[test]
@@ -59,7 +70,12 @@ fn a_rejection_still_unhandled_after_its_checkpoint_is_reported_even_if_handled_
         setTimeout(() => p.catch(() => {}), 0);
         "#,
     );
-    assert_eq!(rt.report().unhandled_rejections().count(), 1, "{:#?}", rt.report());
+    assert_eq!(
+        rt.report().unhandled_rejections().count(),
+        1,
+        "{:#?}",
+        rt.report()
+    );
 }
 
 #[test]
@@ -74,13 +90,19 @@ fn a_rejection_inside_a_timer_is_reported_after_that_task() {
     );
     let texts: Vec<_> = rt.report().unhandled_rejections().collect();
     assert_eq!(texts.len(), 1, "{texts:?}");
-    assert!(texts[0].starts_with("Uncaught (in promise) RangeError: from a timer"), "{}", texts[0]);
+    assert!(
+        texts[0].starts_with("Uncaught (in promise) RangeError: from a timer"),
+        "{}",
+        texts[0]
+    );
 }
 
 #[test]
 fn a_syntax_error_names_file_line_and_column_and_the_next_script_still_runs() {
     let mut rt = runtime();
-    let value = rt.eval_script("var a = 1;\nvar b = ;\n", "broken.js").unwrap();
+    let value = rt
+        .eval_script("var a = 1;\nvar b = ;\n", "broken.js")
+        .unwrap();
     assert!(value.is_none());
     assert_eq!(
         only_problem(&rt).text(),
@@ -94,9 +116,13 @@ fn a_syntax_error_names_file_line_and_column_and_the_next_script_still_runs() {
 #[test]
 fn a_script_that_ends_too_early_is_located_at_its_end() {
     let mut rt = runtime();
-    rt.eval_script("function f() {\n  return [1, 2", "cut.js").unwrap();
+    rt.eval_script("function f() {\n  return [1, 2", "cut.js")
+        .unwrap();
     let text = only_problem(&rt).text();
-    assert_eq!(text, "Uncaught SyntaxError: unexpected end of input\n    at cut.js:2:15");
+    assert_eq!(
+        text,
+        "Uncaught SyntaxError: unexpected end of input\n    at cut.js:2:15"
+    );
 }
 
 #[test]
@@ -139,20 +165,40 @@ fn thrown_primitives_show_the_value_and_the_throw_site() {
     rt.eval_script("throw 42;", "n.js").unwrap();
     rt.eval_script("\nthrow 'a string';", "s.js").unwrap();
     let texts: Vec<_> = rt.report().uncaught_errors().collect();
-    assert_eq!(texts, ["Uncaught 42\n    at <main> (n.js:1:7)", "Uncaught a string\n    at <main> (s.js:2:7)"]);
+    assert_eq!(
+        texts,
+        [
+            "Uncaught 42\n    at <main> (n.js:1:7)",
+            "Uncaught a string\n    at <main> (s.js:2:7)"
+        ]
+    );
 }
 
 #[test]
 fn error_like_objects_without_a_stack_show_name_and_message() {
     let mut rt = runtime();
-    rt.eval_script("throw { name: 'InvalidStateError', message: 'not now' };", "o.js")
-        .unwrap();
-    rt.eval_script("throw new DOMException('no such key', 'NotFoundError');", "d.js")
-        .unwrap();
+    rt.eval_script(
+        "throw { name: 'InvalidStateError', message: 'not now' };",
+        "o.js",
+    )
+    .unwrap();
+    rt.eval_script(
+        "throw new DOMException('no such key', 'NotFoundError');",
+        "d.js",
+    )
+    .unwrap();
     let texts: Vec<_> = rt.report().uncaught_errors().collect();
     assert_eq!(texts.len(), 2, "{texts:?}");
-    assert!(texts[0].starts_with("Uncaught InvalidStateError: not now\n    at <main> (o.js:1:"), "{}", texts[0]);
-    assert!(texts[1].starts_with("Uncaught NotFoundError: no such key"), "{}", texts[1]);
+    assert!(
+        texts[0].starts_with("Uncaught InvalidStateError: not now\n    at <main> (o.js:1:"),
+        "{}",
+        texts[0]
+    );
+    assert!(
+        texts[1].starts_with("Uncaught NotFoundError: no such key"),
+        "{}",
+        texts[1]
+    );
     assert!(texts[1].contains("d.js:1:"), "{}", texts[1]);
 }
 

@@ -69,9 +69,13 @@ fn a_task_queued_before_a_zero_timer_runs_first() {
 #[test]
 fn microtasks_run_after_each_script_before_the_next_one() {
     let mut rt = runtime();
-    rt.eval_script("var log = []; Promise.resolve().then(() => log.push('micro'));", "a.js")
+    rt.eval_script(
+        "var log = []; Promise.resolve().then(() => log.push('micro'));",
+        "a.js",
+    )
+    .unwrap();
+    rt.eval_script("log.push('second script');", "b.js")
         .unwrap();
-    rt.eval_script("log.push('second script');", "b.js").unwrap();
     assert_eq!(json(&mut rt, "log"), r#"["micro","second script"]"#);
 }
 
@@ -106,7 +110,11 @@ fn a_throwing_timer_does_not_stop_another_timer() {
     assert_eq!(json(&mut rt, "hits"), r#"["third","second"]"#);
     let errors: Vec<_> = rt.report().uncaught_errors().collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].starts_with("Uncaught Error: first timer failed\n    at "), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("Uncaught Error: first timer failed\n    at "),
+        "{}",
+        errors[0]
+    );
     assert!(errors[0].contains("test.js:3:"), "{}", errors[0]);
 }
 
@@ -125,7 +133,11 @@ fn a_throwing_microtask_is_reported_and_the_checkpoint_goes_on() {
     assert_eq!(json(&mut rt, "log"), r#"["next microtask","timer"]"#);
     let errors: Vec<_> = rt.report().uncaught_errors().collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].starts_with("Uncaught TypeError: bad microtask"), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("Uncaught TypeError: bad microtask"),
+        "{}",
+        errors[0]
+    );
 }
 
 #[test]
@@ -143,7 +155,12 @@ fn a_throwing_rust_task_is_reported_and_the_loop_goes_on() {
         "#,
     );
     assert_eq!(json(&mut rt, "log"), r#"["timer"]"#);
-    assert_eq!(rt.report().uncaught_errors().count(), 2, "{:?}", rt.report());
+    assert_eq!(
+        rt.report().uncaught_errors().count(),
+        2,
+        "{:?}",
+        rt.report()
+    );
 }
 
 #[test]
@@ -212,7 +229,11 @@ fn listener_errors_reported_by_dom_land_in_the_same_report() {
     assert_eq!(json(&mut rt, "after"), "true");
     let errors: Vec<_> = rt.report().uncaught_errors().collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].starts_with("Uncaught RangeError: listener failed"), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("Uncaught RangeError: listener failed"),
+        "{}",
+        errors[0]
+    );
 }
 
 #[test]

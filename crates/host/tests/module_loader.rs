@@ -43,7 +43,10 @@ fn import_cannot_read_a_file_that_a_default_boa_context_would_read() {
         .to_string(&mut plain)
         .unwrap()
         .to_std_string_escaped();
-    assert!(leaked.contains("hunter2"), "control did not read the file: {leaked}");
+    assert!(
+        leaked.contains("hunter2"),
+        "control did not read the file: {leaked}"
+    );
 
     let mut rt = runtime();
     run(&mut rt, IMPORT);

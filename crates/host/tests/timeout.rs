@@ -25,7 +25,10 @@ fn an_endless_top_level_loop_is_stopped_and_poisons_the_runtime() {
     assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
 
-    assert!(matches!(rt.eval_script("1", "after.js"), Err(Error::Poisoned)));
+    assert!(matches!(
+        rt.eval_script("1", "after.js"),
+        Err(Error::Poisoned)
+    ));
     assert!(matches!(rt.run_event_loop(), Err(Error::Poisoned)));
 }
 
@@ -44,8 +47,11 @@ fn an_endless_function_called_from_the_top_level_is_stopped() {
 fn a_never_ending_interval_is_stopped() {
     let mut rt = runtime_with_timeout(Duration::from_millis(300));
     let started = Instant::now();
-    rt.eval_script("var ticks = 0; setInterval(() => { ticks++; }, 10);", "tick.js")
-        .unwrap();
+    rt.eval_script(
+        "var ticks = 0; setInterval(() => { ticks++; }, 10);",
+        "tick.js",
+    )
+    .unwrap();
     let error = rt.run_event_loop().unwrap_err();
     let elapsed = started.elapsed();
     assert!(matches!(error, Error::TimedOut(_)), "{error:?}");
@@ -58,7 +64,8 @@ fn a_never_ending_interval_is_stopped() {
 #[test]
 fn a_long_timer_is_stopped_at_the_deadline_not_at_the_timer() {
     let mut rt = runtime_with_timeout(Duration::from_millis(200));
-    rt.eval_script("setTimeout(() => {}, 60000);", "wait.js").unwrap();
+    rt.eval_script("setTimeout(() => {}, 60000);", "wait.js")
+        .unwrap();
     let started = Instant::now();
     assert!(matches!(rt.run_event_loop(), Err(Error::TimedOut(_))));
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -67,8 +74,11 @@ fn a_long_timer_is_stopped_at_the_deadline_not_at_the_timer() {
 #[test]
 fn a_run_that_ends_in_time_is_not_affected() {
     let mut rt = runtime_with_timeout(Duration::from_secs(10));
-    rt.eval_script("var done = false; setTimeout(() => { done = true; }, 20);", "ok.js")
-        .unwrap();
+    rt.eval_script(
+        "var done = false; setTimeout(() => { done = true; }, 20);",
+        "ok.js",
+    )
+    .unwrap();
     rt.run_event_loop().unwrap();
     assert_eq!(common::json(&mut rt, "done"), "true");
 }

@@ -6,7 +6,10 @@ use eme_host::{Runtime, RuntimeBuilder};
 
 /// A runtime that prints nothing: console silenced, problems only collected.
 pub fn runtime() -> Runtime {
-    RuntimeBuilder::new().quiet(true).print_problems(false).build()
+    RuntimeBuilder::new()
+        .quiet(true)
+        .print_problems(false)
+        .build()
 }
 
 /// Evaluates `expr` in the runtime's global and returns `JSON.stringify` of it.
