@@ -57,6 +57,9 @@ impl Stop {
     }
 }
 
+/// How often a busy loop yields to tokio so that its time and I/O drivers make progress.
+const DRIVER_INTERVAL: Duration = Duration::from_millis(1);
+
 /// Orders tasks and timers: when they became runnable, then the order they were queued in.
 type Key = (JsInstant, u64);
 
@@ -247,6 +250,7 @@ impl EventLoop {
     pub(crate) async fn run(&self, ctx: &RefCell<&mut Context>) -> Result<(), Stop> {
         let mut jobs = FuturesUnordered::new();
         let mut cleanups = FuturesUnordered::new();
+        let mut last_yield = Instant::now();
         loop {
             self.check_deadline()?;
             for job in self.new_async_jobs.take() {
@@ -285,6 +289,12 @@ impl EventLoop {
                 report_unless_engine(result, &mut ctx.borrow_mut()).map_err(Stop::Engine)?;
             }
             if ran_task || finished_job {
+                // While tasks keep coming the loop never sleeps; let tokio's driver fire the
+                // timers and I/O that async jobs wait on (at most once a millisecond).
+                if last_yield.elapsed() >= DRIVER_INTERVAL {
+                    tokio::task::yield_now().await;
+                    last_yield = Instant::now();
+                }
                 continue;
             }
 

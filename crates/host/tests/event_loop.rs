@@ -247,3 +247,94 @@ fn context_run_jobs_drains_microtasks_without_a_tokio_runtime() {
     rt.context().run_jobs().unwrap();
     assert_eq!(json(&mut rt, "log"), r#"["micro","timer"]"#);
 }
+
+/// Defines `delay(ms)`: a promise resolved by an async job that sleeps on tokio.
+fn define_delay(runtime: &mut eme_host::Runtime) {
+    async fn delay(
+        _: &JsValue,
+        args: &[JsValue],
+        ctx: &std::cell::RefCell<&mut boa_engine::Context>,
+    ) -> boa_engine::JsResult<JsValue> {
+        let ms = args
+            .first()
+            .cloned()
+            .unwrap_or_default()
+            .to_u32(&mut ctx.borrow_mut())?;
+        tokio::time::sleep(std::time::Duration::from_millis(u64::from(ms))).await;
+        Ok(JsValue::from(ms))
+    }
+    runtime
+        .context()
+        .register_global_callable(js_string!("delay"), 1, NativeFunction::from_async_fn(delay))
+        .expect("define delay");
+}
+
+#[test]
+fn async_jobs_are_polled_and_their_results_delivered_in_time_order() {
+    let mut rt = runtime();
+    define_delay(&mut rt);
+    run(
+        &mut rt,
+        r#"
+        var log = [];
+        delay(40).then((ms) => log.push("delay " + ms));
+        delay(10).then((ms) => { log.push("delay " + ms); return delay(1); }).then(() => log.push("chained"));
+        setTimeout(() => log.push("timer 25"), 25);
+        "#,
+    );
+    assert_eq!(
+        json(&mut rt, "log"),
+        r#"["delay 10","chained","timer 25","delay 40"]"#
+    );
+    assert!(rt.report().is_clean(), "{:?}", rt.report());
+}
+
+#[test]
+fn async_jobs_are_polled_while_an_interval_keeps_the_loop_busy() {
+    let mut rt = runtime();
+    define_delay(&mut rt);
+    run(
+        &mut rt,
+        r#"
+        var ticks = 0;
+        var id = setInterval(() => { ticks++; }, 0);
+        delay(20).then(() => clearInterval(id));
+        "#,
+    );
+    assert!(json(&mut rt, "ticks").parse::<u32>().unwrap() > 0);
+}
+
+#[test]
+fn a_finalization_registry_does_not_keep_the_loop_alive() {
+    let mut rt = runtime();
+    let started = std::time::Instant::now();
+    run(
+        &mut rt,
+        "var registry = new FinalizationRegistry(() => {}); registry.register({}, 'held');",
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert!(rt.report().is_clean(), "{:?}", rt.report());
+}
+
+#[test]
+fn finalization_registry_callbacks_run_after_a_collection() {
+    let mut rt = runtime();
+    let gc = NativeFunction::from_fn_ptr(|_, _, _| {
+        boa_gc::force_collect();
+        Ok(JsValue::undefined())
+    });
+    rt.context()
+        .register_global_callable(js_string!("gc"), 0, gc)
+        .unwrap();
+    run(
+        &mut rt,
+        r#"
+        var cleaned = [];
+        var registry = new FinalizationRegistry((held) => cleaned.push(held));
+        (function () { registry.register({}, "held value"); })();
+        setTimeout(() => gc(), 0);
+        setTimeout(() => {}, 20);
+        "#,
+    );
+    assert_eq!(json(&mut rt, "cleaned"), r#"["held value"]"#);
+}
