@@ -1,1 +1,123 @@
-fn main() {}
+//! `eme`: run browser-style EME scripts headless.
+//!
+//! Exit status: 0 when the run reported nothing (no uncaught exception, no unhandled
+//! rejection), 1 when it did or timed out, 2 for usage errors (including unreadable files).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use eme_host::{Error, RuntimeBuilder};
+
+/// Exit status of a usage error, as clap uses for its own.
+const USAGE_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "eme",
+    version,
+    about = "Run Encrypted Media Extensions scripts headless"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run classic scripts in one global, in order, then the event loop until idle.
+    Run(RunArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// Stop the run after this many seconds (0 = no limit).
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds,
+          allow_negative_numbers = true)]
+    timeout: f64,
+
+    /// Silence console output (errors are still printed).
+    #[arg(long, short)]
+    quiet: bool,
+
+    /// The scripts, run in order.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if Duration::try_from_secs_f64(seconds).is_ok() => Ok(seconds),
+        _ => Err(format!("`{text}` is not a number of seconds (0 or more)")),
+    }
+}
+
+fn main() -> ExitCode {
+    let Command::Run(args) = Cli::parse().command;
+    run(&args)
+}
+
+fn run(args: &RunArgs) -> ExitCode {
+    // Read every file before running anything: a typo in the last name must not run the first.
+    let mut scripts = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        match std::fs::read_to_string(path) {
+            Ok(source) => scripts.push((path.display().to_string(), source)),
+            Err(error) => {
+                eprintln!("eme: cannot read {}: {error}", path.display());
+                return ExitCode::from(USAGE_ERROR);
+            }
+        }
+    }
+
+    let timeout = (args.timeout > 0.0).then(|| Duration::from_secs_f64(args.timeout));
+    let finished = Arc::new(AtomicBool::new(false));
+    if let Some(timeout) = timeout {
+        start_watchdog(timeout, args.timeout, finished.clone());
+    }
+
+    let mut runtime = RuntimeBuilder::new()
+        .quiet(args.quiet)
+        .timeout(timeout)
+        .build();
+    let outcome = scripts
+        .iter()
+        .try_for_each(|(name, source)| runtime.eval_script(source, name).map(drop))
+        .and_then(|()| runtime.run_event_loop());
+    finished.store(true, Ordering::SeqCst);
+    // Problems were already printed on stderr as they were reported.
+    let status = match outcome {
+        Ok(()) if runtime.report().is_clean() => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::FAILURE,
+        Err(Error::TimedOut(_)) => {
+            eprintln!("eme: {}", timed_out(args.timeout));
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("eme: {error}");
+            ExitCode::FAILURE
+        }
+    };
+    std::io::stdout().flush().ok();
+    status
+}
+
+fn timed_out(seconds: f64) -> String {
+    format!("timed out after {seconds} s")
+}
+
+/// JavaScript stuck inside a callback (`setTimeout(() => { for (;;); })`) cannot be interrupted
+/// in-process; one second after the deadline this thread ends the process instead.
+fn start_watchdog(timeout: Duration, seconds: f64, finished: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        std::thread::sleep(timeout.saturating_add(Duration::from_secs(1)));
+        if !finished.load(Ordering::SeqCst) {
+            eprintln!("eme: {}", timed_out(seconds));
+            std::process::exit(1);
+        }
+    });
+}

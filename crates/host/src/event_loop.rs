@@ -1,0 +1,390 @@
+//! The event loop: Boa's [`JobExecutor`] on a tokio current-thread runtime, in HTML order.
+//!
+//! <https://html.spec.whatwg.org/multipage/webappapis.html#event-loop-processing-model>
+//!
+//! One turn:
+//! 1. run **one** task — the oldest of the queued [`GenericJob`]s and the due timers (a timer is
+//!    "queued" at its deadline, so `setTimeout(f, 0)` and a task queued just after it run in
+//!    that order);
+//! 2. perform a microtask checkpoint: run [`PromiseJob`]s one at a time until none is left (so
+//!    microtasks queued by microtasks join the same checkpoint), report the promises still
+//!    rejected without a handler, `ClearKeptObjects`;
+//! 3. poll the async jobs ([`NativeAsyncJob`], e.g. module loading) once; a completion is
+//!    handled like a task and followed by a checkpoint;
+//! 4. when nothing is runnable, sleep (tokio) until the earliest timer, an async job's wake-up,
+//!    a newly queued job, or the run's deadline — never spinning;
+//! 5. stop when no task, microtask, timer or async job remains.
+//!
+//! A task, timer, microtask or async job that throws is reported (see [`crate::report`]) and
+//! the loop goes on. Engine errors (runtime limits) stop the run, as does the deadline.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use boa_engine::builtins::promise::PromiseState;
+use boa_engine::context::time::JsInstant;
+use boa_engine::job::{
+    GenericJob, IntervalJob, Job, JobExecutor, NativeAsyncJob, PromiseJob, TimeoutJob,
+};
+use boa_engine::object::builtins::JsPromise;
+use boa_engine::{Context, JsError, JsNativeError, JsResult, JsValue};
+use futures::FutureExt;
+use futures::stream::{FuturesUnordered, StreamExt};
+use tokio::sync::Notify;
+
+use crate::hooks::RejectedPromises;
+use crate::report::{self, Problem, ReportSink};
+
+/// Why a run ended early.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// The runtime's deadline passed.
+    TimedOut,
+    /// An engine error (a runtime limit): not catchable by JS, so it ends the run.
+    Engine(JsError),
+}
+
+impl Stop {
+    fn into_js_error(self) -> JsError {
+        match self {
+            Self::Engine(error) => error,
+            Self::TimedOut => JsNativeError::error()
+                .with_message("the event loop ran past its deadline")
+                .into(),
+        }
+    }
+}
+
+/// How often a busy loop yields to tokio so that its time and I/O drivers make progress.
+const DRIVER_INTERVAL: Duration = Duration::from_millis(1);
+
+/// Orders tasks and timers: when they became runnable, then the order they were queued in.
+type Key = (JsInstant, u64);
+
+#[derive(Debug)]
+enum Timer {
+    Timeout(TimeoutJob),
+    Interval(IntervalJob),
+}
+
+impl Timer {
+    fn cancelled(&self) -> bool {
+        match self {
+            Self::Timeout(job) => job.cancelled(),
+            Self::Interval(job) => job.cancelled(),
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Task {
+    Generic(GenericJob),
+    Timer(Timer),
+}
+
+/// The runtime's job executor. It lives in the [`Context`] (as its `JobExecutor`) and in the
+/// [`Runtime`](crate::Runtime), which drives [`EventLoop::run`].
+#[derive(Debug)]
+pub(crate) struct EventLoop {
+    microtasks: RefCell<VecDeque<PromiseJob>>,
+    tasks: RefCell<VecDeque<(Key, GenericJob)>>,
+    timers: RefCell<BTreeMap<Key, Timer>>,
+    next_seq: Cell<u64>,
+    /// Async jobs queued since the running loop last picked them up.
+    new_async_jobs: RefCell<Vec<NativeAsyncJob>>,
+    /// `FinalizationRegistry` cleanup jobs: polled, but they never keep the loop alive.
+    new_cleanup_jobs: RefCell<Vec<NativeAsyncJob>>,
+    /// Wakes a sleeping loop when a job is queued from inside an async job's poll.
+    enqueued: Notify,
+    performing_checkpoint: Cell<bool>,
+    rejected: Rc<RejectedPromises>,
+    sink: Rc<ReportSink>,
+    deadline: Cell<Option<Instant>>,
+}
+
+impl EventLoop {
+    pub(crate) fn new(rejected: Rc<RejectedPromises>, sink: Rc<ReportSink>) -> Self {
+        Self {
+            microtasks: RefCell::default(),
+            tasks: RefCell::default(),
+            timers: RefCell::default(),
+            next_seq: Cell::new(0),
+            new_async_jobs: RefCell::default(),
+            new_cleanup_jobs: RefCell::default(),
+            enqueued: Notify::new(),
+            performing_checkpoint: Cell::new(false),
+            rejected,
+            sink,
+            deadline: Cell::new(None),
+        }
+    }
+
+    pub(crate) fn set_deadline(&self, deadline: Option<Instant>) {
+        self.deadline.set(deadline);
+    }
+
+    /// Drops every queued job (used when the runtime is dropped, while the context still exists).
+    pub(crate) fn clear(&self) {
+        self.microtasks.borrow_mut().clear();
+        self.tasks.borrow_mut().clear();
+        self.timers.borrow_mut().clear();
+        self.new_async_jobs.borrow_mut().clear();
+        self.new_cleanup_jobs.borrow_mut().clear();
+    }
+
+    fn key(&self, runnable_at: JsInstant) -> Key {
+        let seq = self.next_seq.get();
+        self.next_seq.set(seq + 1);
+        (runnable_at, seq)
+    }
+
+    fn check_deadline(&self) -> Result<(), Stop> {
+        match self.deadline.get() {
+            Some(deadline) if Instant::now() >= deadline => Err(Stop::TimedOut),
+            _ => Ok(()),
+        }
+    }
+
+    /// The oldest runnable task: the front of the task queue or the earliest due timer.
+    /// Cancelled timers are dropped on the way.
+    fn next_task(&self, now: JsInstant) -> Option<Task> {
+        let mut timers = self.timers.borrow_mut();
+        timers.retain(|_, timer| !timer.cancelled());
+        let due_timer = timers
+            .first_key_value()
+            .map(|(key, _)| *key)
+            .filter(|key| key.0 <= now);
+        let mut tasks = self.tasks.borrow_mut();
+        let queued_task = tasks.front().map(|(key, _)| *key);
+        match (queued_task, due_timer) {
+            (Some(task), Some(timer)) if timer < task => timers.remove(&timer).map(Task::Timer),
+            (Some(_), _) => tasks.pop_front().map(|(_, job)| Task::Generic(job)),
+            (None, Some(timer)) => timers.remove(&timer).map(Task::Timer),
+            (None, None) => None,
+        }
+    }
+
+    fn run_task(&self, task: Task, ctx: &mut Context) -> Result<(), Stop> {
+        let result = match task {
+            Task::Generic(job) => job.call(ctx),
+            Task::Timer(Timer::Timeout(job)) => job.call(ctx),
+            Task::Timer(Timer::Interval(job)) => {
+                let result = job.call(ctx);
+                // HTML re-runs the timer initialization steps after the callback; a callback
+                // that cleared its own interval cancelled the token.
+                if !job.cancelled() {
+                    let key = self.key(ctx.clock().now() + job.interval());
+                    self.timers.borrow_mut().insert(key, Timer::Interval(job));
+                }
+                result
+            }
+        };
+        report_unless_engine(result, ctx).map_err(Stop::Engine)
+    }
+
+    /// HTML's "perform a microtask checkpoint". Returns an engine error, if one stopped it.
+    pub(crate) fn perform_microtask_checkpoint(&self, ctx: &mut Context) -> JsResult<()> {
+        // 1. If the event loop's performing a microtask checkpoint is true, then return.
+        if self.performing_checkpoint.replace(true) {
+            return Ok(());
+        }
+        // 2-3. While the microtask queue is not empty: dequeue the oldest microtask, run it.
+        let result = loop {
+            let Some(job) = self.microtasks.borrow_mut().pop_front() else {
+                break Ok(());
+            };
+            if let Err(error) = report_unless_engine(job.call(ctx), ctx) {
+                break Err(error);
+            }
+        };
+        // 4. For each environment settings object, notify about rejected promises.
+        if result.is_ok() {
+            self.notify_about_rejected_promises(ctx);
+        }
+        // 6. Cleanup Indexed Database transactions (none). 7. Perform ClearKeptObjects().
+        ctx.clear_kept_objects();
+        // 8. Set the event loop's performing a microtask checkpoint to false.
+        self.performing_checkpoint.set(false);
+        result
+    }
+
+    /// <https://html.spec.whatwg.org/multipage/webappapis.html#notify-about-rejected-promises>
+    /// — reported instead of firing `unhandledrejection`.
+    fn notify_about_rejected_promises(&self, ctx: &mut Context) {
+        for promise in self.rejected.take() {
+            let Ok(promise) = JsPromise::from_object(promise.upcast()) else {
+                continue;
+            };
+            if let PromiseState::Rejected(reason) = promise.state() {
+                let text = report::uncaught_in_promise(&reason, ctx);
+                self.sink.push(Problem::UnhandledRejection(text));
+            }
+        }
+    }
+
+    fn is_idle(&self) -> bool {
+        self.microtasks.borrow().is_empty()
+            && self.tasks.borrow().is_empty()
+            && self.timers.borrow().is_empty()
+            && self.new_async_jobs.borrow().is_empty()
+    }
+
+    /// How long to sleep when nothing is runnable: until the earliest timer or the deadline.
+    fn wake_time(&self, ctx: &Context) -> Option<tokio::time::Instant> {
+        let timer = self.timers.borrow().first_key_value().map(|((at, _), _)| {
+            let wait = *at - ctx.clock().now();
+            let wait = Duration::from_nanos(u64::try_from(wait.as_nanos()).unwrap_or(u64::MAX));
+            tokio::time::Instant::now() + wait
+        });
+        let deadline = self.deadline.get().map(tokio::time::Instant::from_std);
+        match (timer, deadline) {
+            (Some(timer), Some(deadline)) => Some(timer.min(deadline)),
+            (timer, deadline) => timer.or(deadline),
+        }
+    }
+
+    /// Runs the loop until it is idle, the deadline passes or an engine error happens.
+    /// Must run inside a tokio runtime with time enabled (the [`Runtime`](crate::Runtime) does).
+    pub(crate) async fn run(&self, ctx: &RefCell<&mut Context>) -> Result<(), Stop> {
+        let mut jobs = FuturesUnordered::new();
+        let mut cleanups = FuturesUnordered::new();
+        let mut last_yield = Instant::now();
+        loop {
+            self.check_deadline()?;
+            for job in self.new_async_jobs.take() {
+                jobs.push(job.call(ctx));
+            }
+            for job in self.new_cleanup_jobs.take() {
+                cleanups.push(job.call(ctx));
+            }
+            self.perform_microtask_checkpoint(&mut ctx.borrow_mut())
+                .map_err(Stop::Engine)?;
+
+            // One task, then its microtask checkpoint.
+            let now = ctx.borrow().clock().now();
+            let ran_task = match self.next_task(now) {
+                Some(task) => {
+                    let ctx = &mut *ctx.borrow_mut();
+                    self.run_task(task, ctx)?;
+                    self.perform_microtask_checkpoint(ctx)
+                        .map_err(Stop::Engine)?;
+                    true
+                }
+                None => false,
+            };
+
+            // Give the async jobs a chance even while tasks keep coming.
+            let mut finished_job = false;
+            if !jobs.is_empty()
+                && let Some(Some(result)) = jobs.next().now_or_never()
+            {
+                report_unless_engine(result, &mut ctx.borrow_mut()).map_err(Stop::Engine)?;
+                finished_job = true;
+            }
+            if !cleanups.is_empty()
+                && let Some(Some(result)) = cleanups.next().now_or_never()
+            {
+                report_unless_engine(result, &mut ctx.borrow_mut()).map_err(Stop::Engine)?;
+            }
+            if ran_task || finished_job {
+                // While tasks keep coming the loop never sleeps; let tokio's driver fire the
+                // timers and I/O that async jobs wait on (at most once a millisecond).
+                if last_yield.elapsed() >= DRIVER_INTERVAL {
+                    tokio::task::yield_now().await;
+                    last_yield = Instant::now();
+                }
+                continue;
+            }
+
+            if self.is_idle() && jobs.is_empty() {
+                return Ok(());
+            }
+
+            let wake_at = self.wake_time(&ctx.borrow());
+            tokio::select! {
+                biased;
+                () = self.enqueued.notified() => {}
+                Some(result) = jobs.next(), if !jobs.is_empty() => {
+                    report_unless_engine(result, &mut ctx.borrow_mut()).map_err(Stop::Engine)?;
+                }
+                Some(result) = cleanups.next(), if !cleanups.is_empty() => {
+                    report_unless_engine(result, &mut ctx.borrow_mut()).map_err(Stop::Engine)?;
+                }
+                () = sleep_until(wake_at) => {}
+            }
+        }
+    }
+}
+
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Reports a script error (HTML "report an exception") and swallows it; hands back an
+/// engine error, which must stop the run.
+fn report_unless_engine(result: JsResult<JsValue>, ctx: &mut Context) -> JsResult<()> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(error) if error.as_engine().is_some() => Err(error),
+        Err(error) => {
+            eme_dom::report::report_exception(&error, ctx);
+            Ok(())
+        }
+    }
+}
+
+impl JobExecutor for EventLoop {
+    fn enqueue_job(self: Rc<Self>, job: Job, ctx: &mut Context) {
+        match job {
+            Job::PromiseJob(job) => self.microtasks.borrow_mut().push_back(job),
+            Job::GenericJob(job) => {
+                let key = self.key(ctx.clock().now());
+                self.tasks.borrow_mut().push_back((key, job));
+            }
+            Job::TimeoutJob(job) => {
+                let key = self.key(ctx.clock().now() + job.timeout());
+                self.timers.borrow_mut().insert(key, Timer::Timeout(job));
+            }
+            Job::IntervalJob(job) => {
+                let key = self.key(ctx.clock().now() + job.interval());
+                self.timers.borrow_mut().insert(key, Timer::Interval(job));
+            }
+            Job::AsyncJob(job) => self.new_async_jobs.borrow_mut().push(job),
+            Job::FinalizationRegistryCleanupJob(job) => {
+                self.new_cleanup_jobs.borrow_mut().push(job);
+            }
+            // `Job` is non-exhaustive: a kind added by a newer Boa cannot be run by this loop.
+            other => self.sink.push(Problem::UncaughtError(format!(
+                "Uncaught InternalError: the event loop cannot run {other:?}"
+            ))),
+        }
+        self.enqueued.notify_one();
+    }
+
+    /// What `Context::run_jobs` (and `JsPromise::await_blocking`) call, possibly from inside a
+    /// native function: it must not build or enter a tokio runtime, so it only drains
+    /// microtasks and the tasks and timers that are already due, then returns.
+    fn run_jobs(self: Rc<Self>, ctx: &mut Context) -> JsResult<()> {
+        loop {
+            self.perform_microtask_checkpoint(ctx)?;
+            let now = ctx.clock().now();
+            let Some(task) = self.next_task(now) else {
+                return Ok(());
+            };
+            self.run_task(task, ctx).map_err(Stop::into_js_error)?;
+        }
+    }
+
+    /// The full loop; needs a tokio runtime with time enabled around it.
+    async fn run_jobs_async(self: Rc<Self>, ctx: &RefCell<&mut Context>) -> JsResult<()>
+    where
+        Self: Sized,
+    {
+        self.run(ctx).await.map_err(Stop::into_js_error)
+    }
+}

@@ -1,0 +1,141 @@
+//! The whole global surface of a runtime, set up in one place.
+
+use std::rc::Rc;
+
+use boa_engine::context::ContextBuilder;
+use boa_engine::module::IdleModuleLoader;
+use boa_engine::object::FunctionObjectBuilder;
+use boa_engine::property::PropertyDescriptor;
+use boa_engine::{Context, JsResult, JsValue, NativeFunction, js_string};
+use boa_runtime::NullLogger;
+use boa_runtime::extensions::{
+    Base64Extension, ConsoleExtension, EncodingExtension, MicrotaskExtension,
+    StructuredCloneExtension, TimeoutExtension, UrlExtension,
+};
+use eme_dom::report::{ExceptionReporter, set_exception_reporter};
+
+use crate::console::StdioLogger;
+use crate::event_loop::EventLoop;
+use crate::hooks::Hooks;
+use crate::report::{self, Problem, ReportSink};
+
+/// What [`create_context`] needs from the builder and the runtime.
+pub(crate) struct Setup {
+    pub(crate) quiet: bool,
+    pub(crate) eme_options: eme::EmeOptions,
+    pub(crate) event_loop: Rc<EventLoop>,
+    pub(crate) hooks: Rc<Hooks>,
+    pub(crate) sink: Rc<ReportSink>,
+}
+
+/// Builds the context and defines every global a script sees.
+pub(crate) fn create_context(setup: Setup) -> JsResult<Context> {
+    let mut ctx = ContextBuilder::new()
+        // Tasks, microtasks, timers and async jobs: the HTML-ordered tokio loop.
+        .job_executor(setup.event_loop)
+        // Promise rejection tracking (unhandled rejections).
+        .host_hooks(setup.hooks)
+        // `import()` resolves nothing: a script cannot read files through the module loader.
+        .module_loader(Rc::new(IdleModuleLoader))
+        .build()?;
+
+    // HTML "report an exception": uncaught errors of scripts, tasks and microtasks (reported by
+    // the event loop) and of event listeners (reported by eme-dom) all land in the run report.
+    let sink = setup.sink;
+    set_exception_reporter(
+        &mut ctx,
+        ExceptionReporter(Rc::new(move |error, ctx| {
+            sink.push(Problem::UncaughtError(report::uncaught(error, ctx)));
+        })),
+    );
+
+    // `window === self === globalThis`.
+    define_window_and_self(&mut ctx)?;
+
+    // From boa_runtime: atob/btoa, setTimeout/setInterval/clearTimeout/clearInterval,
+    // queueMicrotask, TextEncoder/TextDecoder, URL, structuredClone, console.
+    let web_apis = (
+        Base64Extension,
+        TimeoutExtension,
+        MicrotaskExtension,
+        EncodingExtension,
+        UrlExtension,
+        StructuredCloneExtension,
+    );
+    if setup.quiet {
+        boa_runtime::register_extensions((web_apis, ConsoleExtension(NullLogger)), None, &mut ctx)?;
+    } else {
+        boa_runtime::register_extensions(
+            (web_apis, ConsoleExtension(StdioLogger)),
+            None,
+            &mut ctx,
+        )?;
+    }
+
+    // Event, EventTarget, DOMException.
+    eme_dom::register(&mut ctx)?;
+    // navigator.requestMediaKeySystemAccess and the EME interfaces (needs eme_dom's classes).
+    eme::register(&mut ctx, &setup.eme_options)?;
+
+    Ok(ctx)
+}
+
+/// `window` (read-only, like HTML's `[LegacyUnforgeable] readonly attribute WindowProxy window`)
+/// and `self` (`[Replaceable]`: assigning to it replaces the accessor with a data property), both
+/// enumerable accessors on the global object returning the global object.
+fn define_window_and_self(ctx: &mut Context) -> JsResult<()> {
+    let global = ctx.global_object();
+
+    let get_window = FunctionObjectBuilder::new(
+        ctx.realm(),
+        NativeFunction::from_fn_ptr(|_, _, ctx| Ok(ctx.global_object().into())),
+    )
+    .name(js_string!("get window"))
+    .length(0)
+    .build();
+    global.define_property_or_throw(
+        js_string!("window"),
+        PropertyDescriptor::builder()
+            .get(get_window)
+            .enumerable(true)
+            .configurable(false),
+        ctx,
+    )?;
+
+    let get_self = FunctionObjectBuilder::new(
+        ctx.realm(),
+        NativeFunction::from_fn_ptr(|_, _, ctx| Ok(ctx.global_object().into())),
+    )
+    .name(js_string!("get self"))
+    .length(0)
+    .build();
+    let set_self = FunctionObjectBuilder::new(
+        ctx.realm(),
+        NativeFunction::from_fn_ptr(|_, args, ctx| {
+            let value = args.first().cloned().unwrap_or_default();
+            ctx.global_object().define_property_or_throw(
+                js_string!("self"),
+                PropertyDescriptor::builder()
+                    .value(value)
+                    .writable(true)
+                    .enumerable(true)
+                    .configurable(true),
+                ctx,
+            )?;
+            Ok(JsValue::undefined())
+        }),
+    )
+    .name(js_string!("set self"))
+    .length(1)
+    .build();
+    global.define_property_or_throw(
+        js_string!("self"),
+        PropertyDescriptor::builder()
+            .get(get_self)
+            .set(set_self)
+            .enumerable(true)
+            .configurable(true),
+        ctx,
+    )?;
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! The host hooks the engine calls back into: HTML's promise rejection tracking.
+//!
+//! <https://html.spec.whatwg.org/multipage/webappapis.html#the-hostpromiserejectiontracker-implementation>
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use boa_engine::builtins::promise::{OperationType, Promise};
+use boa_engine::context::HostHooks;
+use boa_engine::{Context, JsObject};
+
+/// HTML's "about-to-be-notified rejected promises list": promises rejected without a handler,
+/// minus those that got one since. The event loop reports what is left after each microtask
+/// checkpoint, so a rejection handled later in the same checkpoint is never reported.
+///
+/// The handles live outside the GC heap, so they keep their promises alive until the next
+/// checkpoint empties the list.
+#[derive(Debug, Default)]
+pub(crate) struct RejectedPromises(RefCell<Vec<JsObject<Promise>>>);
+
+impl RejectedPromises {
+    pub(crate) fn take(&self) -> Vec<JsObject<Promise>> {
+        std::mem::take(&mut *self.0.borrow_mut())
+    }
+
+    pub(crate) fn clear(&self) {
+        self.0.borrow_mut().clear();
+    }
+}
+
+/// The runtime's [`HostHooks`]; everything not overridden keeps Boa's default.
+#[derive(Debug)]
+pub(crate) struct Hooks {
+    pub(crate) rejected: Rc<RejectedPromises>,
+}
+
+impl HostHooks for Hooks {
+    fn promise_rejection_tracker(
+        &self,
+        promise: &JsObject<Promise>,
+        operation: OperationType,
+        _context: &mut Context,
+    ) {
+        let mut list = self.rejected.0.borrow_mut();
+        match operation {
+            // 1. If operation is "reject", append promise to the list.
+            OperationType::Reject => list.push(promise.clone()),
+            // 2. If operation is "handle": if the list contains promise, remove it.
+            //    (A promise already reported would fire `rejectionhandled`; there is no such
+            //    event here, so it is simply not reported twice.)
+            OperationType::Handle => list.retain(|listed| listed != promise),
+        }
+    }
+}
