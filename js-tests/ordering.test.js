@@ -145,7 +145,11 @@ test("onmessage and onkeystatuseschange handlers fire with the session as this",
   assertEquals(statusCalls.length, 1, "cleared handler not called by close()'s keystatuseschange");
 });
 
-test("handler attributes: non-object values become null; a non-callable object is kept but not called", async function () {
+// WebIDL [LegacyTreatNonObjectAsNull] (the EventHandler type): a non-object value sets the
+// handler to null; an object is stored even if it is not callable, and "invoke a callback
+// function" returns without calling it (no TypeError is reported). If `eme run` prints an
+// uncaught "not a function" error after this test, that is the bug this test found.
+test("handler attributes: non-object values become null; a non-callable object is kept and never invoked (no error reported)", async function () {
   var session = await newSession();
   var values = [42, "function () {}", true, undefined, Symbol("s")];
   values.forEach(function (v) {
@@ -156,8 +160,6 @@ test("handler attributes: non-object values become null; a non-callable object i
     session.onkeystatuseschange = v;
     assertEquals(session.onkeystatuseschange, null, "onkeystatuseschange = " + formatValue(v));
   });
-  // WebIDL [LegacyTreatNonObjectAsNull] (the EventHandler type): an object is stored even if it
-  // is not callable, and invoking it does nothing (no exception is reported).
   var notCallable = { handleEvent: function () { throw new Error("handleEvent must not be used for on* handlers"); } };
   session.onmessage = notCallable;
   assertEquals(session.onmessage, notCallable, "a non-callable object reads back as itself");

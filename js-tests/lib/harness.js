@@ -263,7 +263,7 @@ function hexOf(bytes) {
 function bytesFromHex(hex) {
   var clean = hex.replace(/[^0-9a-fA-F]/g, "");
   var out = new Uint8Array(clean.length / 2);
-  for (var i = 0; i < out.length; i++) out[i] = parseInt(clean.substr(i * 2, 2), 16);
+  for (var i = 0; i < out.length; i++) out[i] = parseInt(clean.substring(i * 2, i * 2 + 2), 16);
   return out;
 }
 
