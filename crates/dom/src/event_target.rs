@@ -232,8 +232,9 @@ fn call_listener(listener: &Listener, target_state: &EventTarget, target: &JsObj
                     .find(|(t, _)| *t == listener.event_type)
                     .map(|(_, h)| h.clone())
             };
-            let Some(handler) = handler else { return Ok(()) };
-            let handler = webidl::callback_function(&handler.into(), "The event handler")?;
+            // WebIDL "invoke a callback function": a non-callable value kept by
+            // [LegacyTreatNonObjectAsNull] is not called, and that is not an error.
+            let Some(handler) = handler.filter(JsObject::is_callable) else { return Ok(()) };
             let returned = handler.call(&this, &args, ctx)?;
             // HTML: a handler returning false cancels the event.
             if returned == JsValue::from(false) {

@@ -2,6 +2,7 @@
 //! `DOMException`, WebIDL conversions, interface-object builders and "queue a task".
 
 pub mod dom_exception;
+pub mod error_event;
 pub mod event;
 pub mod event_target;
 pub mod inheritance;
@@ -15,10 +16,11 @@ use boa_engine::{Context, JsResult};
 
 pub use dom_exception::ExceptionName;
 
-/// Registers `Event`, `EventTarget` and `DOMException` as globals.
+/// Registers `Event`, `EventTarget`, `ErrorEvent` and `DOMException` as globals.
 pub fn register(ctx: &mut Context) -> JsResult<()> {
     dom_exception::register(ctx)?;
     event::register(ctx)?;
     event_target::register(ctx)?;
+    error_event::register(ctx)?;
     Ok(())
 }

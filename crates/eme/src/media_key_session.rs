@@ -118,8 +118,9 @@ fn get_expiration(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<Js
     Ok(this_session(this)?.1.borrow().expiration.into())
 }
 
-fn get_closed(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    Ok(this_session(this)?.1.borrow().closed.clone().into())
+// A promise-typed attribute: WebIDL turns a failed brand check into a rejected promise.
+fn get_closed(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    promise_operation(ctx, |_| Ok(this_session(this)?.1.borrow().closed.clone().into()))
 }
 
 fn get_key_statuses(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {

@@ -72,12 +72,26 @@ pub(crate) fn create_context(setup: Setup) -> JsResult<Context> {
         )?;
     }
 
-    // Event, EventTarget, DOMException.
+    // Event, EventTarget, ErrorEvent, DOMException.
     eme_dom::register(&mut ctx)?;
+    // The global is a `Window`, so an EventTarget: `error` events of reported exceptions.
+    define_window_interface(&mut ctx)?;
     // navigator.requestMediaKeySystemAccess and the EME interfaces (needs eme_dom's classes).
     eme::register(&mut ctx, &setup.eme_options)?;
 
     Ok(ctx)
+}
+
+/// `Window` (non-constructible, inheriting `EventTarget`) as the global object's prototype.
+/// The global object itself carries `EventTarget` data (see [`Hooks`]'s
+/// `create_global_object`), so `addEventListener("error", …)` on it passes the brand check.
+fn define_window_interface(ctx: &mut Context) -> JsResult<()> {
+    let event_target = eme_dom::interface::interface(ctx, "EventTarget")?;
+    let window = eme_dom::interface::InterfaceBuilder::new(ctx, "Window")
+        .inherits(event_target)
+        .build()?;
+    ctx.global_object().set_prototype(Some(window.prototype));
+    Ok(())
 }
 
 /// `window` (read-only, like HTML's `[LegacyUnforgeable] readonly attribute WindowProxy window`)

@@ -7,6 +7,8 @@ use std::rc::Rc;
 
 use boa_engine::builtins::promise::{OperationType, Promise};
 use boa_engine::context::HostHooks;
+use boa_engine::context::intrinsics::Intrinsics;
+use eme_dom::event_target::EventTarget;
 use boa_engine::{Context, JsObject};
 
 /// HTML's "about-to-be-notified rejected promises list": promises rejected without a handler,
@@ -35,6 +37,13 @@ pub(crate) struct Hooks {
 }
 
 impl HostHooks for Hooks {
+    /// The global object carries `EventTarget` data: in HTML it is a `Window`, an EventTarget
+    /// ("report an exception" fires `error` at it). Its prototype becomes `Window.prototype`
+    /// once the interfaces exist.
+    fn create_global_object(&self, intrinsics: &Intrinsics) -> JsObject {
+        JsObject::from_proto_and_data(intrinsics.constructors().object().prototype(), EventTarget::new())
+    }
+
     fn promise_rejection_tracker(
         &self,
         promise: &JsObject<Promise>,
