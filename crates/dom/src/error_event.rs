@@ -5,7 +5,7 @@ use boa_engine::{Context, JsData, JsObject, JsResult, JsString, JsValue, js_stri
 use boa_gc::{Finalize, Trace};
 
 use crate::event::{self, Event, EventInit};
-use crate::interface::{self, InterfaceBuilder, illegal_invocation};
+use crate::interface::{self, InterfaceBuilder};
 use crate::{inheritance, webidl};
 
 const INTERFACE: &str = "ErrorEvent";
@@ -64,30 +64,25 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     Ok(event::create_event_object(prototype, with_details(event, details), ctx)?.into())
 }
 
-fn read<T>(this: &JsValue, f: impl FnOnce(&ErrorEvent) -> T) -> JsResult<T> {
-    let object = this.as_object().ok_or_else(|| illegal_invocation(INTERFACE))?;
-    let event = object.downcast_ref::<ErrorEvent>().ok_or_else(|| illegal_invocation(INTERFACE))?;
-    Ok(f(&event))
-}
 
 fn get_message(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    read(this, |e| e.message.clone().into())
+    interface::with_this::<ErrorEvent, _>(this, INTERFACE, |e| e.message.clone().into())
 }
 
 fn get_filename(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    read(this, |e| e.filename.clone().into())
+    interface::with_this::<ErrorEvent, _>(this, INTERFACE, |e| e.filename.clone().into())
 }
 
 fn get_lineno(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    read(this, |e| e.lineno.into())
+    interface::with_this::<ErrorEvent, _>(this, INTERFACE, |e| e.lineno.into())
 }
 
 fn get_colno(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    read(this, |e| e.colno.into())
+    interface::with_this::<ErrorEvent, _>(this, INTERFACE, |e| e.colno.into())
 }
 
 fn get_error(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    read(this, |e| e.error.clone())
+    interface::with_this::<ErrorEvent, _>(this, INTERFACE, |e| e.error.clone())
 }
 
 pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {

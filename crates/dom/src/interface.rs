@@ -244,3 +244,11 @@ pub fn require_new(new_target: &JsValue, interface: &str) -> JsResult<()> {
     }
     Ok(())
 }
+
+/// WebIDL's brand check for a member of `interface`: `this` must be an object whose native
+/// data is a `T`; `f` reads it (the borrow ends before this returns, so `f` must not call JS).
+pub fn with_this<T: boa_engine::NativeObject, R>(this: &JsValue, interface: &str, f: impl FnOnce(&T) -> R) -> JsResult<R> {
+    let object = this.as_object().ok_or_else(|| illegal_invocation(interface))?;
+    let data = object.downcast_ref::<T>().ok_or_else(|| illegal_invocation(interface))?;
+    Ok(f(&data))
+}

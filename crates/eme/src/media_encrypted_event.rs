@@ -8,7 +8,7 @@ use boa_gc::{Finalize, Trace};
 use eme_dom::{
     event::{self, Event, EventInit},
     inheritance,
-    interface::{self, InterfaceBuilder, illegal_invocation},
+    interface::{self, InterfaceBuilder},
     webidl,
 };
 
@@ -49,18 +49,13 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     Ok(event::create_event_object(prototype, MediaEncryptedEvent { event, init_data_type, init_data }, ctx)?.into())
 }
 
-fn this_event<T>(this: &JsValue, f: impl FnOnce(&MediaEncryptedEvent) -> T) -> JsResult<T> {
-    let object = this.as_object().ok_or_else(|| illegal_invocation(INTERFACE))?;
-    let event = object.downcast_ref::<MediaEncryptedEvent>().ok_or_else(|| illegal_invocation(INTERFACE))?;
-    Ok(f(&event))
-}
 
 fn get_init_data_type(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    this_event(this, |e| e.init_data_type.clone().into())
+    interface::with_this::<MediaEncryptedEvent, _>(this, INTERFACE, |e| e.init_data_type.clone().into())
 }
 
 fn get_init_data(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    this_event(this, |e| e.init_data.clone().map_or(JsValue::null(), JsValue::from))
+    interface::with_this::<MediaEncryptedEvent, _>(this, INTERFACE, |e| e.init_data.clone().map_or(JsValue::null(), JsValue::from))
 }
 
 pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {

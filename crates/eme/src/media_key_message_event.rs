@@ -9,7 +9,7 @@ use eme_cdm::MessageType;
 use eme_dom::{
     event::{self, Event, EventInit},
     inheritance,
-    interface::{self, InterfaceBuilder, illegal_invocation},
+    interface::{self, InterfaceBuilder},
     webidl,
 };
 
@@ -63,18 +63,13 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     Ok(event::create_event_object(prototype, MediaKeyMessageEvent { event, message_type, message }, ctx)?.into())
 }
 
-fn this_event<T>(this: &JsValue, f: impl FnOnce(&MediaKeyMessageEvent) -> T) -> JsResult<T> {
-    let object = this.as_object().ok_or_else(|| illegal_invocation(INTERFACE))?;
-    let event = object.downcast_ref::<MediaKeyMessageEvent>().ok_or_else(|| illegal_invocation(INTERFACE))?;
-    Ok(f(&event))
-}
 
 fn get_message_type(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    this_event(this, |e| JsString::from(e.message_type).into())
+    interface::with_this::<MediaKeyMessageEvent, _>(this, INTERFACE, |e| JsString::from(e.message_type).into())
 }
 
 fn get_message(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    this_event(this, |e| e.message.clone().into())
+    interface::with_this::<MediaKeyMessageEvent, _>(this, INTERFACE, |e| e.message.clone().into())
 }
 
 pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {

@@ -10,7 +10,7 @@ use boa_engine::{
 use boa_gc::{Finalize, Trace};
 use eme_cdm::{Configuration, KeySystem, MediaCapability};
 use eme_dom::{
-    interface::{self, InterfaceBuilder, illegal_invocation},
+    interface::{self, InterfaceBuilder},
     promise::promise_operation,
 };
 
@@ -37,20 +37,15 @@ pub(crate) fn create(key_system: String, configuration: Configuration, implement
     ))
 }
 
-fn this_access<T>(this: &JsValue, f: impl FnOnce(&MediaKeySystemAccess) -> T) -> JsResult<T> {
-    let object = this.as_object().ok_or_else(|| illegal_invocation(INTERFACE))?;
-    let access = object.downcast_ref::<MediaKeySystemAccess>().ok_or_else(|| illegal_invocation(INTERFACE))?;
-    Ok(f(&access))
-}
 
 fn get_key_system(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    this_access(this, |a| JsString::from(a.key_system.as_str()).into())
+    interface::with_this::<MediaKeySystemAccess, _>(this, INTERFACE, |a| JsString::from(a.key_system.as_str()).into())
 }
 
 // https://w3c.github.io/encrypted-media/#dom-mediakeysystemaccess-getconfiguration
 // A new dictionary every call, members in WebIDL's lexicographic order.
 fn get_configuration(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let configuration = this_access(this, |a| a.configuration.clone())?;
+    let configuration = interface::with_this::<MediaKeySystemAccess, _>(this, INTERFACE, |a| a.configuration.clone())?;
     let audio = capabilities_array(&configuration.audio_capabilities, ctx);
     let init_data_types = string_array(&configuration.init_data_types, ctx);
     let session_types = string_array(configuration.session_types.as_deref().unwrap_or(&[]), ctx);
@@ -93,7 +88,7 @@ fn capabilities_array(capabilities: &[MediaCapability], ctx: &mut Context) -> Js
 // https://w3c.github.io/encrypted-media/#dom-mediakeysystemaccess-createmediakeys
 fn create_media_keys(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     promise_operation(ctx, |ctx| {
-        let (implementation, configuration) = this_access(this, |a| (a.implementation.clone(), a.configuration.clone()))?;
+        let (implementation, configuration) = interface::with_this::<MediaKeySystemAccess, _>(this, INTERFACE, |a| (a.implementation.clone(), a.configuration.clone()))?;
         let (promise, resolvers) = JsPromise::new_pending(ctx);
         // 2.1–2.7 in parallel: instantiate the CDM for this configuration.
         let cdm = implementation.create_cdm(&configuration);
