@@ -11,10 +11,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+
+mod wpt;
 use eme_host::{Error, RuntimeBuilder};
 
 /// Exit status of a usage error, as clap uses for its own.
-const USAGE_ERROR: u8 = 2;
+pub(crate) const USAGE_ERROR: u8 = 2;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,6 +33,11 @@ struct Cli {
 enum Command {
     /// Run classic scripts in one global, in order, then the event loop until idle.
     Run(RunArgs),
+    /// Run web-platform-tests files (.html, .any.js, .window.js) with testharness.js.
+    Wpt(wpt::WptArgs),
+    /// Runs one page for `eme wpt` (internal: request on stdin, events on stdout).
+    #[command(hide = true, name = "wpt-worker")]
+    WptWorker,
 }
 
 #[derive(Debug, clap::Args)]
@@ -57,8 +64,11 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
 }
 
 fn main() -> ExitCode {
-    let Command::Run(args) = Cli::parse().command;
-    run(&args)
+    match Cli::parse().command {
+        Command::Run(args) => run(&args),
+        Command::Wpt(args) => wpt::run(&args),
+        Command::WptWorker => eme_wpt::worker::child_main(),
+    }
 }
 
 fn run(args: &RunArgs) -> ExitCode {

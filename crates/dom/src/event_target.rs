@@ -144,9 +144,19 @@ pub fn set_event_handler(target: &JsValue, event_type: &str, value: &JsValue, in
 }
 
 fn this_target(this: &JsValue, interface: &str, ctx: &Context) -> JsResult<EventTarget> {
-    this.as_object()
+    this_or_global(this, ctx)
         .and_then(|o| EventTarget::of(&o, ctx))
         .ok_or_else(|| illegal_invocation(interface))
+}
+
+/// WebIDL's "this value" step for operations and attributes: `undefined` or `null` stands for
+/// the realm's global object, so a bare `addEventListener(…)` in a script targets the window.
+fn this_or_global(this: &JsValue, ctx: &Context) -> Option<JsObject> {
+    if this.is_null_or_undefined() {
+        Some(ctx.global_object())
+    } else {
+        this.as_object()
+    }
 }
 
 /// Fires a trusted event (one the user agent dispatches): sets `isTrusted` and dispatches.
@@ -328,8 +338,7 @@ fn remove_event_listener(this: &JsValue, args: &[JsValue], ctx: &mut Context) ->
 
 // https://dom.spec.whatwg.org/#dom-eventtarget-dispatchevent
 fn dispatch_event(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let target = this
-        .as_object()
+    let target = this_or_global(this, ctx)
         .filter(|o| EventTarget::of(o, ctx).is_some())
         .ok_or_else(|| illegal_invocation(INTERFACE))?;
     let event_object = args

@@ -102,6 +102,22 @@ pub(crate) struct EventLoop {
     rejected: Rc<RejectedPromises>,
     sink: Rc<ReportSink>,
     deadline: Cell<Option<Instant>>,
+    /// Set by a [`StopHandle`]: the running loop returns after the current task.
+    stop_requested: Rc<Cell<bool>>,
+}
+
+/// Ends a running [`Runtime::run_event_loop`](crate::Runtime::run_event_loop) early, from
+/// inside the loop (a native function called by a script): the loop returns once the current
+/// task and its microtask checkpoint are done, leaving queued work in place. Each request
+/// stops one run.
+#[derive(Debug, Clone)]
+pub struct StopHandle(Rc<Cell<bool>>);
+
+impl StopHandle {
+    /// Asks the loop to return after the current task.
+    pub fn stop(&self) {
+        self.0.set(true);
+    }
 }
 
 impl EventLoop {
@@ -118,7 +134,12 @@ impl EventLoop {
             rejected,
             sink,
             deadline: Cell::new(None),
+            stop_requested: Rc::default(),
         }
+    }
+
+    pub(crate) fn stop_handle(&self) -> StopHandle {
+        StopHandle(self.stop_requested.clone())
     }
 
     pub(crate) fn set_deadline(&self, deadline: Option<Instant>) {
@@ -252,6 +273,9 @@ impl EventLoop {
         let mut cleanups = FuturesUnordered::new();
         let mut last_yield = Instant::now();
         loop {
+            if self.stop_requested.replace(false) {
+                return Ok(());
+            }
             self.check_deadline()?;
             for job in self.new_async_jobs.take() {
                 jobs.push(job.call(ctx));

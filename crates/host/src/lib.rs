@@ -27,5 +27,6 @@ mod hooks;
 pub mod report;
 mod runtime;
 
+pub use event_loop::StopHandle;
 pub use report::{Problem, RunReport};
 pub use runtime::{Error, Runtime, RuntimeBuilder};

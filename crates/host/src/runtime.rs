@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use boa_engine::{Context, JsError, JsValue, Script, Source};
 
-use crate::event_loop::{EventLoop, Stop};
+use crate::event_loop::{EventLoop, Stop, StopHandle};
 use crate::globals::{self, Setup};
 use crate::hooks::{Hooks, RejectedPromises};
 use crate::report::{self, Problem, ReportSink, RunReport};
@@ -178,6 +178,13 @@ impl Runtime {
     /// `Runtime` call.
     pub fn context(&mut self) -> &mut Context {
         &mut self.context
+    }
+
+    /// A handle that ends a running [`run_event_loop`](Self::run_event_loop) after the current
+    /// task, for embedders whose scripts signal "finished" before the loop is idle (a test
+    /// harness completing while the page still has timers).
+    pub fn stop_handle(&self) -> StopHandle {
+        self.event_loop.stop_handle()
     }
 
     /// Everything reported so far: uncaught errors and unhandled rejections, formatted.

@@ -1,0 +1,476 @@
+//! What the runner loads for one test: a [`Page`] — its scripts in document order, its title
+//! and its timeout — read from an `.html` wrapper or generated for `.any.js` / `.window.js`
+//! files the way WPT's server generates their pages.
+//!
+//! The HTML reader understands exactly what a testharness page needs: `<script>` elements
+//! (external and inline, with their line numbers so errors point into the file), `<title>`,
+//! `<meta name="timeout">` and `<meta name="variant">`, skipping comments and the raw text of
+//! `<style>` / `<textarea>`. A general HTML parser would build a whole DOM and forget the
+//! source positions that make error locations useful, so this small reader is the project's.
+
+use serde::{Deserialize, Serialize};
+
+/// One script of a page, in document order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PageScript {
+    /// `<script src>` / `// META: script=`: the URL as written, resolved against the page.
+    External { src: String },
+    /// An inline `<script>`; `line` is the 1-based line of its first character in `file`.
+    Inline { text: String, line: usize },
+    /// A `<script>` the runner cannot run (an ES module, an unknown `type`), with the reason.
+    Unsupported { reason: String },
+}
+
+/// A test page ready to run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page {
+    /// The page's URL path under the root (`/encrypted-media/a.https.html`,
+    /// `/x/y.any.html`), without the variant.
+    pub path: String,
+    /// The variant (`?foo`, or `""`): a page with variants is one test per variant.
+    pub variant: String,
+    /// The file the scripts come from (for inline scripts' names in errors).
+    pub file: String,
+    pub title: Option<String>,
+    /// `<meta name="timeout" content="long">` / `// META: timeout=long`.
+    pub long_timeout: bool,
+    pub scripts: Vec<PageScript>,
+}
+
+impl Page {
+    /// The test's name as WPT reports it: path plus variant.
+    pub fn test_name(&self) -> String {
+        format!("{}{}", self.path, self.variant)
+    }
+}
+
+/// Whether an HTML file is a testharness.js test (it loads `testharness.js`); reftests,
+/// manual tests and support pages are not.
+pub fn is_testharness_page(html: &str) -> bool {
+    scan_html(html)
+        .scripts
+        .iter()
+        .any(|script| matches!(script, PageScript::External { src } if loads_testharness(src)))
+}
+
+fn loads_testharness(src: &str) -> bool {
+    let path = src.split(['?', '#']).next().unwrap_or_default();
+    path == "testharness.js" || path.ends_with("/testharness.js")
+}
+
+/// The pages of an HTML test file: one, or one per `<meta name="variant">`.
+pub fn pages_from_html(html: &str, path: &str, file: &str) -> Vec<Page> {
+    let scan = scan_html(html);
+    let page = Page {
+        path: path.to_owned(),
+        variant: String::new(),
+        file: file.to_owned(),
+        title: scan.title,
+        long_timeout: scan.long_timeout,
+        scripts: scan.scripts,
+    };
+    with_variants(page, scan.variants)
+}
+
+/// Which kind of script test a `.js` file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScriptTestKind {
+    /// `x.any.js`: run in every global its `// META: global=` names; here, the window.
+    Any,
+    /// `x.window.js`: a window test.
+    Window,
+}
+
+/// The page WPT generates for a script test (before variants), or `None` when it does not run
+/// in a window (`// META: global=` without `window`). `path` is the `.js` file's URL path.
+fn page_from_script_test(source: &str, path: &str, file: &str, kind: ScriptTestKind) -> Option<Page> {
+    let meta = read_meta(source);
+    if kind == ScriptTestKind::Any && !meta.runs_in_window {
+        return None;
+    }
+    let (stem, page_suffix) = match kind {
+        ScriptTestKind::Any => (path.strip_suffix(".any.js")?, ".any.html"),
+        ScriptTestKind::Window => (path.strip_suffix(".window.js")?, ".window.html"),
+    };
+    let mut scripts = Vec::new();
+    if kind == ScriptTestKind::Any {
+        scripts.push(PageScript::Inline {
+            text: "self.GLOBAL = { isWindow: function () { return true; }, \
+                   isWorker: function () { return false; }, \
+                   isShadowRealm: function () { return false; } };"
+                .to_owned(),
+            line: 1,
+        });
+    }
+    scripts.push(PageScript::External { src: "/resources/testharness.js".to_owned() });
+    scripts.push(PageScript::External { src: "/resources/testharnessreport.js".to_owned() });
+    scripts.extend(meta.scripts.into_iter().map(|src| PageScript::External { src }));
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    scripts.push(PageScript::External { src: file_name.to_owned() });
+    Some(Page {
+        path: format!("{stem}{page_suffix}"),
+        variant: String::new(),
+        file: file.to_owned(),
+        title: meta.title,
+        long_timeout: meta.long_timeout,
+        scripts,
+    })
+}
+
+/// Every page of a script test: one per `// META: variant=`, or one.
+pub fn pages_from_script_test(source: &str, path: &str, file: &str, kind: ScriptTestKind) -> Vec<Page> {
+    let Some(page) = page_from_script_test(source, path, file, kind) else {
+        return Vec::new();
+    };
+    with_variants(page, read_meta(source).variants)
+}
+
+fn with_variants(page: Page, variants: Vec<String>) -> Vec<Page> {
+    if variants.is_empty() {
+        return vec![page];
+    }
+    variants
+        .into_iter()
+        .map(|variant| Page { variant, ..page.clone() })
+        .collect()
+}
+
+/// The `// META:` header of a script test.
+#[derive(Debug, Default)]
+struct Meta {
+    scripts: Vec<String>,
+    title: Option<String>,
+    long_timeout: bool,
+    runs_in_window: bool,
+    variants: Vec<String>,
+}
+
+fn read_meta(source: &str) -> Meta {
+    let mut meta = Meta { runs_in_window: true, ..Meta::default() };
+    for line in source.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        // The header is the run of `//` comment lines at the top of the file.
+        let Some(comment) = line.strip_prefix("//") else {
+            break;
+        };
+        let Some(directive) = comment.trim_start().strip_prefix("META:") else {
+            continue;
+        };
+        let Some((key, value)) = directive.trim().split_once('=') else {
+            continue;
+        };
+        let value = value.trim();
+        match key.trim() {
+            "script" => meta.scripts.push(value.to_owned()),
+            "title" => meta.title = Some(value.to_owned()),
+            "timeout" => meta.long_timeout = value == "long",
+            "global" => {
+                meta.runs_in_window = value
+                    .split(',')
+                    .map(str::trim)
+                    .any(|global| matches!(global, "window" | "default"));
+            }
+            "variant" => meta.variants.push(value.to_owned()),
+            _ => {}
+        }
+    }
+    meta
+}
+
+/// What [`scan_html`] found.
+#[derive(Debug, Default)]
+struct HtmlScan {
+    title: Option<String>,
+    long_timeout: bool,
+    variants: Vec<String>,
+    scripts: Vec<PageScript>,
+}
+
+/// Walks the markup once, collecting scripts, title and the meta elements the harness reads.
+fn scan_html(html: &str) -> HtmlScan {
+    let mut scan = HtmlScan::default();
+    let mut at = 0;
+    while let Some(offset) = html[at..].find('<') {
+        let start = at + offset;
+        let rest = &html[start..];
+        if rest.starts_with("<!--") {
+            at = rest.find("-->").map_or(html.len(), |end| start + end + 3);
+            continue;
+        }
+        let Some(tag) = read_start_tag(html, start) else {
+            at = start + 1;
+            continue;
+        };
+        at = tag.end;
+        match tag.name.as_str() {
+            "script" => {
+                let (text, text_start, after) = raw_text(html, tag.end, "script");
+                at = after;
+                if let Some(script) = script_of(&tag, text, line_of(html, text_start)) {
+                    scan.scripts.push(script);
+                }
+            }
+            "title" => {
+                let (text, _, after) = raw_text(html, tag.end, "title");
+                at = after;
+                if scan.title.is_none() {
+                    scan.title = Some(decode_entities(text.trim()));
+                }
+            }
+            "style" | "textarea" | "xmp" => at = raw_text(html, tag.end, &tag.name).2,
+            "meta" => match (tag.attribute("name"), tag.attribute("content")) {
+                (Some("timeout"), Some(content)) => scan.long_timeout = content == "long",
+                (Some("variant"), Some(content)) => scan.variants.push(content.to_owned()),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    scan
+}
+
+fn script_of(tag: &StartTag, text: &str, line: usize) -> Option<PageScript> {
+    let kind = tag.attribute("type").map(|t| t.trim().to_ascii_lowercase());
+    match kind.as_deref() {
+        None | Some("" | "text/javascript" | "application/javascript" | "text/ecmascript"
+        | "application/ecmascript" | "application/x-javascript") => {}
+        Some("module") => {
+            return Some(PageScript::Unsupported {
+                reason: "module scripts are not supported".to_owned(),
+            });
+        }
+        // A data block (`type="text/plain"`, JSON…) is not run, as in a browser.
+        Some(_) => return None,
+    }
+    Some(match tag.attribute("src") {
+        Some(src) => PageScript::External { src: src.trim().to_owned() },
+        None => PageScript::Inline { text: text.to_owned(), line },
+    })
+}
+
+/// A start tag: lower-cased name, attributes (entities decoded), and where it ends.
+#[derive(Debug)]
+struct StartTag {
+    name: String,
+    attributes: Vec<(String, String)>,
+    end: usize,
+}
+
+impl StartTag {
+    fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+fn read_start_tag(html: &str, start: usize) -> Option<StartTag> {
+    let bytes = html.as_bytes();
+    let mut at = start + 1;
+    let name_start = at;
+    while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+        at += 1;
+    }
+    if at == name_start || !bytes[name_start].is_ascii_alphabetic() {
+        return None;
+    }
+    let name = html[name_start..at].to_ascii_lowercase();
+    let mut attributes = Vec::new();
+    loop {
+        while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b'/') {
+            at += 1;
+        }
+        if at >= bytes.len() {
+            return Some(StartTag { name, attributes, end: bytes.len() });
+        }
+        if bytes[at] == b'>' {
+            return Some(StartTag { name, attributes, end: at + 1 });
+        }
+        let key_start = at;
+        while at < bytes.len()
+            && !bytes[at].is_ascii_whitespace()
+            && !matches!(bytes[at], b'=' | b'>' | b'/')
+        {
+            at += 1;
+        }
+        let key = html[key_start..at].to_ascii_lowercase();
+        while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let mut value = String::new();
+        if at < bytes.len() && bytes[at] == b'=' {
+            at += 1;
+            while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            if at < bytes.len() && matches!(bytes[at], b'"' | b'\'') {
+                let quote = bytes[at];
+                let value_start = at + 1;
+                let value_end = html[value_start..]
+                    .bytes()
+                    .position(|b| b == quote)
+                    .map_or(bytes.len(), |p| value_start + p);
+                value = decode_entities(&html[value_start..value_end]);
+                at = (value_end + 1).min(bytes.len());
+            } else {
+                let value_start = at;
+                while at < bytes.len() && !bytes[at].is_ascii_whitespace() && bytes[at] != b'>' {
+                    at += 1;
+                }
+                value = decode_entities(&html[value_start..at]);
+            }
+        }
+        if !key.is_empty() && !attributes.iter().any(|(k, _)| *k == key) {
+            attributes.push((key, value));
+        }
+    }
+}
+
+/// The raw text of an element up to its end tag (ASCII case-insensitive), where that text
+/// starts, and where parsing resumes after the end tag.
+fn raw_text<'a>(html: &'a str, from: usize, name: &str) -> (&'a str, usize, usize) {
+    let end_tag = format!("</{name}");
+    let lower = html[from..].to_ascii_lowercase();
+    let Some(offset) = lower.find(&end_tag) else {
+        return (&html[from..], from, html.len());
+    };
+    let text_end = from + offset;
+    let after = html[text_end..].find('>').map_or(html.len(), |p| text_end + p + 1);
+    (&html[from..text_end], from, after)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset].matches('\n').count() + 1
+}
+
+/// Decodes the character references test pages use in titles and attributes.
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let decoded = rest.find(';').filter(|&semi| semi <= 10).and_then(|semi| {
+            let entity = &rest[1..semi];
+            let ch = match entity {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => entity
+                    .strip_prefix("#x")
+                    .or_else(|| entity.strip_prefix("#X"))
+                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                    .or_else(|| entity.strip_prefix('#').and_then(|dec| dec.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            ch.map(|ch| (ch, semi + 1))
+        });
+        match decoded {
+            Some((ch, len)) => {
+                out.push(ch);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r#"<!DOCTYPE html>
+<meta charset="utf-8">
+<META NAME=timeout content="long">
+<title>Keys &amp; statuses</title>
+<!-- <script src="commented-out.js"></script> -->
+<script src="/resources/testharness.js"></script>
+<script src='/resources/testharnessreport.js'></script>
+<script type="text/plain">not run</script>
+<script>
+  runTest("</scrip", 1 < 2);
+</SCRIPT>
+<style>p { content: "<script>" }</style>
+<script type=module src=m.js></script>
+"#;
+
+    #[test]
+    fn html_pages_list_scripts_in_document_order_with_inline_lines() {
+        let pages = pages_from_html(PAGE, "/d/a.html", "wpt/d/a.html");
+        assert_eq!(pages.len(), 1);
+        let page = &pages[0];
+        assert_eq!(page.title.as_deref(), Some("Keys & statuses"));
+        assert!(page.long_timeout);
+        assert_eq!(
+            page.scripts,
+            vec![
+                PageScript::External { src: "/resources/testharness.js".into() },
+                PageScript::External { src: "/resources/testharnessreport.js".into() },
+                PageScript::Inline { text: "\n  runTest(\"</scrip\", 1 < 2);\n".into(), line: 9 },
+                PageScript::Unsupported { reason: "module scripts are not supported".into() },
+            ]
+        );
+        assert!(is_testharness_page(PAGE));
+        assert!(!is_testharness_page("<script src=other.js></script><!-- testharness.js -->"));
+    }
+
+    #[test]
+    fn html_variants_make_one_page_each() {
+        let html = r#"<meta name="variant" content="?1-10"><meta name="variant" content="?11-20">
+<script src="/resources/testharness.js"></script>"#;
+        let pages = pages_from_html(html, "/v.html", "v.html");
+        let names: Vec<String> = pages.iter().map(Page::test_name).collect();
+        assert_eq!(names, ["/v.html?1-10", "/v.html?11-20"]);
+    }
+
+    #[test]
+    fn any_js_gets_the_generated_window_page() {
+        let source = "// META: title=Syntax\n// META: script=/common/utils.js\n// META: timeout=long\n\ntest(() => {});\n// META: script=ignored.js\n";
+        let page = page_from_script_test(source, "/d/x.any.js", "d/x.any.js", ScriptTestKind::Any).unwrap();
+        assert_eq!(page.path, "/d/x.any.html");
+        assert_eq!(page.title.as_deref(), Some("Syntax"));
+        assert!(page.long_timeout);
+        let externals: Vec<&str> = page
+            .scripts
+            .iter()
+            .filter_map(|s| match s {
+                PageScript::External { src } => Some(src.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            externals,
+            ["/resources/testharness.js", "/resources/testharnessreport.js", "/common/utils.js", "x.any.js"]
+        );
+        assert!(matches!(&page.scripts[0], PageScript::Inline { text, .. } if text.contains("isWindow")));
+    }
+
+    #[test]
+    fn script_tests_outside_the_window_are_not_pages() {
+        let source = "// META: global=worker,sharedworker\n";
+        assert!(pages_from_script_test(source, "/x.any.js", "x.any.js", ScriptTestKind::Any).is_empty());
+        let window = pages_from_script_test("", "/y.window.js", "y.window.js", ScriptTestKind::Window);
+        assert_eq!(window[0].path, "/y.window.html");
+        assert_eq!(window[0].scripts.len(), 3);
+    }
+
+    #[test]
+    fn entities_decode_named_and_numeric_references() {
+        assert_eq!(decode_entities("a &lt;b&gt; &#65;&#x42; &bogus; & c"), "a <b> AB &bogus; & c");
+    }
+}
