@@ -8,6 +8,7 @@ pub mod event_target;
 pub mod inheritance;
 pub mod interface;
 pub mod promise;
+pub mod promise_rejection_event;
 pub mod report;
 pub mod task;
 pub mod webidl;
@@ -16,11 +17,13 @@ use boa_engine::{Context, JsResult};
 
 pub use dom_exception::ExceptionName;
 
-/// Registers `Event`, `EventTarget`, `ErrorEvent` and `DOMException` as globals.
+/// Registers `Event`, `EventTarget`, `ErrorEvent`, `PromiseRejectionEvent` and `DOMException`
+/// as globals.
 pub fn register(ctx: &mut Context) -> JsResult<()> {
     dom_exception::register(ctx)?;
     event::register(ctx)?;
     event_target::register(ctx)?;
     error_event::register(ctx)?;
+    promise_rejection_event::register(ctx)?;
     Ok(())
 }

@@ -232,17 +232,47 @@ impl EventLoop {
     }
 
     /// <https://html.spec.whatwg.org/multipage/webappapis.html#notify-about-rejected-promises>
-    /// — reported instead of firing `unhandledrejection`.
     fn notify_about_rejected_promises(&self, ctx: &mut Context) {
-        for promise in self.rejected.take() {
-            let Ok(promise) = JsPromise::from_object(promise.upcast()) else {
-                continue;
-            };
-            if let PromiseState::Rejected(reason) = promise.state() {
-                let text = report::uncaught_in_promise(&reason, ctx);
-                self.sink.push(Problem::UnhandledRejection(text));
-            }
+        // 2. Let list be a clone of the about-to-be-notified rejected promises; 3. if it is
+        //    empty, return; 4. clear it.
+        let list = self.rejected.take();
+        if list.is_empty() {
+            return;
         }
+        self.rejected.start_notifying(list.clone());
+        // 5. Queue a global task to fire `unhandledrejection` for each promise still unhandled.
+        let rejected = self.rejected.clone();
+        let sink = self.sink.clone();
+        let realm = ctx.realm().clone();
+        let task = GenericJob::new(
+            move |ctx| {
+                for promise in list {
+                    // 5.1.1. If p.[[PromiseIsHandled]] is true, continue.
+                    if !rejected.finish_notifying(&promise) {
+                        continue;
+                    }
+                    let Ok(promise) = JsPromise::from_object(promise.upcast()) else {
+                        continue;
+                    };
+                    let PromiseState::Rejected(reason) = promise.state() else {
+                        continue;
+                    };
+                    // 5.1.2. Let notCanceled be the result of firing `unhandledrejection` at the
+                    //        global (cancelable, with promise and reason).
+                    // 5.1.3. If notCanceled is true, report the rejection (the console's job).
+                    if rejection_event_not_canceled(&promise, &reason, ctx)? {
+                        let text = report::uncaught_in_promise(&reason, ctx);
+                        sink.push(Problem::UnhandledRejection(text));
+                    }
+                }
+                Ok(JsValue::undefined())
+            },
+            realm,
+        );
+        // Browsers report a rejection left unhandled by a checkpoint before any timer that
+        // falls due meanwhile gets to handle it: this task goes ahead of every timer.
+        let key = self.key(JsInstant::new(0, 0));
+        self.tasks.borrow_mut().push_back((key, task));
     }
 
     fn is_idle(&self) -> bool {
@@ -340,6 +370,21 @@ impl EventLoop {
             }
         }
     }
+}
+
+/// Fires `unhandledrejection` at the global (when it is an EventTarget); true unless a
+/// listener canceled it.
+fn rejection_event_not_canceled(promise: &JsPromise, reason: &JsValue, ctx: &mut Context) -> JsResult<bool> {
+    let global = ctx.global_object();
+    if eme_dom::event_target::EventTarget::of(&global, ctx).is_none() {
+        return Ok(true);
+    }
+    let event = eme_dom::promise_rejection_event::create_unhandled_rejection(
+        promise.clone().into(),
+        reason.clone(),
+        ctx,
+    )?;
+    eme_dom::event_target::fire_event(&global, &event, ctx)
 }
 
 async fn sleep_until(at: Option<tokio::time::Instant>) {

@@ -18,15 +18,34 @@ use boa_engine::{Context, JsObject};
 /// The handles live outside the GC heap, so they keep their promises alive until the next
 /// checkpoint empties the list.
 #[derive(Debug, Default)]
-pub(crate) struct RejectedPromises(RefCell<Vec<JsObject<Promise>>>);
+pub(crate) struct RejectedPromises {
+    about_to_be_notified: RefCell<Vec<JsObject<Promise>>>,
+    /// Taken from the list at a checkpoint, waiting for the task that fires
+    /// `unhandledrejection`; a handler attached meanwhile takes a promise out again.
+    notifying: RefCell<Vec<JsObject<Promise>>>,
+}
 
 impl RejectedPromises {
     pub(crate) fn take(&self) -> Vec<JsObject<Promise>> {
-        std::mem::take(&mut *self.0.borrow_mut())
+        std::mem::take(&mut *self.about_to_be_notified.borrow_mut())
+    }
+
+    pub(crate) fn start_notifying(&self, promises: Vec<JsObject<Promise>>) {
+        self.notifying.borrow_mut().extend(promises);
+    }
+
+    /// Whether `promise` is still unhandled since [`start_notifying`](Self::start_notifying);
+    /// forgets it either way.
+    pub(crate) fn finish_notifying(&self, promise: &JsObject<Promise>) -> bool {
+        let mut notifying = self.notifying.borrow_mut();
+        let before = notifying.len();
+        notifying.retain(|listed| listed != promise);
+        notifying.len() != before
     }
 
     pub(crate) fn clear(&self) {
-        self.0.borrow_mut().clear();
+        self.about_to_be_notified.borrow_mut().clear();
+        self.notifying.borrow_mut().clear();
     }
 }
 
@@ -50,14 +69,17 @@ impl HostHooks for Hooks {
         operation: OperationType,
         _context: &mut Context,
     ) {
-        let mut list = self.rejected.0.borrow_mut();
+        let mut list = self.rejected.about_to_be_notified.borrow_mut();
         match operation {
             // 1. If operation is "reject", append promise to the list.
             OperationType::Reject => list.push(promise.clone()),
             // 2. If operation is "handle": if the list contains promise, remove it.
             //    (A promise already reported would fire `rejectionhandled`; there is no such
             //    event here, so it is simply not reported twice.)
-            OperationType::Handle => list.retain(|listed| listed != promise),
+            OperationType::Handle => {
+                list.retain(|listed| listed != promise);
+                self.rejected.finish_notifying(promise);
+            }
         }
     }
 }

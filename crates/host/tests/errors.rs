@@ -234,3 +234,78 @@ fn an_engine_error_inside_a_timer_stops_the_event_loop() {
     assert!(matches!(error, eme_host::Error::Engine(_)), "{error:?}");
     assert_eq!(json(&mut rt, "later"), "false");
 }
+
+#[test]
+fn unhandledrejection_fires_at_the_global_and_canceling_it_silences_the_report() {
+    let mut rt = runtime();
+    run(
+        &mut rt,
+        r#"
+        var seen = [];
+        var p = Promise.reject(new RangeError("handled by the page"));
+        addEventListener("unhandledrejection", e => {
+            seen.push([e.type, e instanceof PromiseRejectionEvent, e.cancelable, e.isTrusted,
+                       e.promise === p, e.reason.message]);
+            e.preventDefault();
+        });
+        "#,
+    );
+    assert_eq!(
+        json(&mut rt, "seen"),
+        r#"[["unhandledrejection",true,true,true,true,"handled by the page"]]"#
+    );
+    assert!(rt.report().is_clean(), "{:#?}", rt.report());
+}
+
+#[test]
+fn an_unhandledrejection_nobody_cancels_is_still_reported() {
+    let mut rt = runtime();
+    run(
+        &mut rt,
+        r#"
+        var count = 0;
+        addEventListener("unhandledrejection", () => { count++; });
+        Promise.reject(new Error("seen but not canceled"));
+        "#,
+    );
+    assert_eq!(json(&mut rt, "count"), "1");
+    assert_eq!(rt.report().unhandled_rejections().count(), 1, "{:#?}", rt.report());
+}
+
+#[test]
+fn a_rejection_handled_within_its_checkpoint_fires_no_event() {
+    let mut rt = runtime();
+    run(
+        &mut rt,
+        r#"
+        var fired = 0;
+        addEventListener("unhandledrejection", () => { fired++; });
+        var p = Promise.reject(new Error("caught in time"));
+        queueMicrotask(() => p.catch(() => {}));
+        "#,
+    );
+    assert_eq!(json(&mut rt, "fired"), "0");
+    assert!(rt.report().is_clean(), "{:#?}", rt.report());
+}
+
+#[test]
+fn promise_rejection_event_constructor_requires_a_promise() {
+    let mut rt = runtime();
+    run(
+        &mut rt,
+        r#"
+        var results = [];
+        try { new PromiseRejectionEvent("x"); } catch (e) { results.push(e.name); }
+        try { new PromiseRejectionEvent("x", {}); } catch (e) { results.push(e.name); }
+        try { new PromiseRejectionEvent("x", { promise: 1 }); } catch (e) { results.push(e.name); }
+        var p = Promise.resolve();
+        var e = new PromiseRejectionEvent("x", { promise: p, reason: 7, cancelable: true });
+        results.push(e.promise === p, e.reason, e.cancelable, PromiseRejectionEvent.length,
+                     Object.getPrototypeOf(PromiseRejectionEvent.prototype) === Event.prototype);
+        "#,
+    );
+    assert_eq!(
+        json(&mut rt, "results"),
+        r#"["TypeError","TypeError","TypeError",true,7,true,2,true]"#
+    );
+}

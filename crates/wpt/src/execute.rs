@@ -158,18 +158,6 @@ fn finish(
         result.status = completion.status;
         result.message = completion.message;
         result.subtests = completion.subtests;
-        // testharness.js turns an `unhandledrejection` event into a harness error; this host
-        // reports unhandled rejections instead of firing the event, so do what the harness
-        // would have done with it.
-        if result.status == FileStatus::Ok
-            && let Some(rejection) = problems.iter().find_map(|problem| match problem {
-                Problem::UnhandledRejection(text) => Some(text),
-                Problem::UncaughtError(_) => None,
-            })
-        {
-            result.status = FileStatus::Error;
-            result.message = Some(format!("Unhandled rejection: {}", first_line(rejection)));
-        }
         return result;
     }
     result.subtests = streamed;
