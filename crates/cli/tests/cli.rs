@@ -1,52 +1,10 @@
 //! The `eme` binary as a user runs it: exit codes, messages, output streams, timeouts.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
 use std::time::{Duration, Instant};
 
-/// A directory of scripts for one test, removed when the test ends.
-struct Scripts(PathBuf);
-
-impl Scripts {
-    fn new(test: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let dir =
-            std::env::temp_dir().join(format!("eme-cli-{test}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn write(&self, name: &str, source: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, source).unwrap();
-        path
-    }
-}
-
-impl Drop for Scripts {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
-}
-
-fn eme(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_eme"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run eme")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use common::{Scripts, eme, stderr, stdout};
 
 #[test]
 fn a_clean_run_exits_0_with_console_log_on_stdout_in_order() {

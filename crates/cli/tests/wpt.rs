@@ -1,0 +1,196 @@
+//! `eme wpt` as a user runs it: real testharness.js pages under a temporary root, statuses,
+//! expectations, reports and exit codes.
+
+mod common;
+
+use common::{Scripts, eme, stderr, stdout, wpt_deps};
+
+const HARNESS: &str = r#"<script src="/resources/testharness.js"></script>
+<script src="/resources/testharnessreport.js"></script>
+"#;
+
+/// A root (it holds resources/) with the pages given as (path, markup) pairs.
+fn root_with(test: &str, pages: &[(&str, &str)]) -> Scripts {
+    let dir = Scripts::new(test);
+    dir.write("resources/README", "support files live here");
+    for (path, text) in pages {
+        dir.write(path, text);
+    }
+    dir
+}
+
+fn wpt(dir: &Scripts, args: &[&str]) -> std::process::Output {
+    let deps = wpt_deps();
+    let mut all = vec!["wpt", "--deps", deps.to_str().unwrap()];
+    all.extend_from_slice(args);
+    eme(&all, &dir.0)
+}
+
+#[test]
+fn subtests_and_harness_statuses_are_reported_and_failures_fail_the_run() {
+    let page = format!(
+        r#"<!DOCTYPE html><title>mixed</title>{HARNESS}<script>
+test(() => assert_equals(document.title, "mixed"), "document title");
+test(() => assert_equals(1, 2, "arithmetic"), "a failure");
+promise_test(t => promise_rejects_js(t, TypeError, navigator.requestMediaKeySystemAccess("", [{{}}])), "EME rejects");
+async_test(t => {{ setTimeout(t.step_func_done(() => assert_true(isSecureContext)), 5); }}, "async on https");
+</script>"#
+    );
+    let dir = root_with("wpt-mixed", &[("t/mixed.https.html", &page)]);
+    let output = wpt(&dir, &["t"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}{}", stderr(&output));
+    assert!(out.contains("PASS    /t/mixed.https.html > document title\n"), "{out}");
+    assert!(
+        out.contains("FAIL    /t/mixed.https.html > a failure: assert_equals: arithmetic expected 2 but got 1  UNEXPECTED (expected PASS)\n"),
+        "{out}"
+    );
+    assert!(out.contains("PASS    /t/mixed.https.html > EME rejects\n"), "{out}");
+    assert!(out.contains("PASS    /t/mixed.https.html > async on https\n"), "{out}");
+    assert!(out.contains("OK      /t/mixed.https.html (4 subtests"), "{out}");
+    assert!(out.ends_with("4 passed, 1 failed, 0 skipped\n"), "{out}");
+}
+
+#[test]
+fn expectations_make_known_failures_pass_and_unexpected_passes_fail() {
+    let page = format!("{HARNESS}<script>test(() => assert_true(false, 'no'), 'known bug');</script>");
+    let dir = root_with("wpt-expect", &[("t/a.html", &page)]);
+    dir.write("t/a.html.ini", "# tracked upstream\n[a.html]\n  [known bug]\n    expected: FAIL\n");
+    let output = wpt(&dir, &["t/a.html"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("known bug: assert_true: no expected true got false  (expected FAIL)"), "{}", stdout(&output));
+
+    dir.write("t/a.html", &format!("{HARNESS}<script>test(() => {{}}, 'known bug');</script>"));
+    let output = wpt(&dir, &["t/a.html"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(stdout(&output).contains("UNEXPECTED (expected FAIL)"), "{}", stdout(&output));
+
+    // Updating makes the pass the expectation: the file is back at its default and goes.
+    let output = wpt(&dir, &["--update-expectations", "t/a.html"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(!dir.0.join("t/a.html.ini").exists());
+    assert_eq!(wpt(&dir, &["t/a.html"]).status.code(), Some(0));
+}
+
+#[test]
+fn meta_dir_expectations_and_update_write_there() {
+    let page = format!("{HARNESS}<script>test(() => assert_true(false), 'fails');</script>");
+    let dir = root_with("wpt-meta", &[("t/b.html", &page)]);
+    let output = wpt(&dir, &["--meta", "meta", "--update-expectations", "t"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let ini = std::fs::read_to_string(dir.0.join("meta/t/b.html.ini")).unwrap();
+    assert_eq!(ini, "[b.html]\n  [fails]\n    expected: FAIL\n");
+    assert_eq!(wpt(&dir, &["--meta", "meta", "t"]).status.code(), Some(0));
+    assert_eq!(wpt(&dir, &["t"]).status.code(), Some(1), "without --meta the failure is unexpected");
+}
+
+#[test]
+fn any_js_and_window_js_get_generated_pages_with_meta_scripts() {
+    let dir = root_with(
+        "wpt-any",
+        &[
+            ("common/helper.js", "var helperValue = 42;"),
+            (
+                "t/x.any.js",
+                "// META: title=generated\n// META: script=/common/helper.js\ntest(() => { assert_equals(helperValue, 42); assert_true(GLOBAL.isWindow()); }, 'meta script ran');\n",
+            ),
+            ("t/y.window.js", "test(() => assert_equals(location.pathname, '/t/y.window.html'), 'window page');\n"),
+            ("t/z.worker.js", "test(() => {}, 'never');\n"),
+        ],
+    );
+    let output = wpt(&dir, &["t"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
+    assert!(out.contains("PASS    /t/x.any.html > meta script ran\n"), "{out}");
+    assert!(out.contains("PASS    /t/y.window.html > window page\n"), "{out}");
+    assert!(out.contains("SKIP    /t/z.worker.js: worker tests need a worker global"), "{out}");
+    assert!(out.ends_with("4 passed, 0 failed, 1 skipped\n"), "{out}");
+}
+
+#[test]
+fn a_harness_timeout_marks_unfinished_subtests_and_a_stuck_page_is_killed() {
+    let waits = format!("{HARNESS}<script>test(() => {{}}, 'done'); async_test(() => {{}}, 'waits');</script>");
+    let spins = format!("{HARNESS}<script>test(() => {{}}, 'before'); setTimeout(() => {{ for (;;) {{}} }}, 0); async_test(() => {{}}, 'spins');</script>");
+    let dir = root_with("wpt-timeout", &[("t/waits.html", &waits), ("t/spins.html", &spins)]);
+    let started = std::time::Instant::now();
+    let output = wpt(&dir, &["--timeout", "0.5", "t"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(out.contains("TIMEOUT /t/waits.html > waits: Test timed out"), "{out}");
+    assert!(out.contains("TIMEOUT /t/waits.html (2 subtests"), "{out}");
+    // The spinning page never returns to its harness: its child is killed after the grace
+    // period, keeping the subtest that finished before.
+    assert!(out.contains("PASS    /t/spins.html > before\n"), "{out}");
+    assert!(out.contains("TIMEOUT /t/spins.html: the page was still running"), "{out}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[test]
+fn runaway_recursion_is_a_crash_and_the_run_goes_on() {
+    let crash = format!("{HARNESS}<script>test(() => {{}}, 'first'); setTimeout(function f() {{ f(); }}, 0); async_test(() => {{}}, 'never');</script>");
+    let fine = format!("{HARNESS}<script>test(() => {{}}, 'fine');</script>");
+    let dir = root_with("wpt-crash", &[("t/a-crash.html", &crash), ("t/b-fine.html", &fine)]);
+    let output = wpt(&dir, &["t"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(out.contains("CRASH   /t/a-crash.html: the runtime stopped"), "{out}");
+    assert!(out.contains("PASS    /t/b-fine.html > fine\n"), "{out}");
+}
+
+#[test]
+fn a_dangling_rejection_is_a_harness_error() {
+    let page = format!("{HARNESS}<script>test(() => {{}}, 'first'); Promise.reject(new Error('dangling'));</script>");
+    let dir = root_with("wpt-reject", &[("t/r.html", &page)]);
+    let out = stdout(&wpt(&dir, &["t"]));
+    assert!(out.contains("ERROR   /t/r.html: Unhandled rejection: dangling"), "{out}");
+}
+
+#[test]
+fn reports_are_wptreport_json_and_junit_xml() {
+    let page = format!("{HARNESS}<script>test(() => {{}}, 'ok <1>'); test(() => assert_true(false), 'bad & sad');</script>");
+    let dir = root_with("wpt-reports", &[("t/r.html", &page)]);
+    let output = wpt(&dir, &["--report", "out.json", "--junit", "out.xml", "t"]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.0.join("out.json")).unwrap()).unwrap();
+    // Without a git checkout the revision is unknown, which is all wpt.fyi would refuse.
+    let problems = eme_wpt::report::check_wptreport(&json).err().unwrap_or_default();
+    assert!(problems.lines().all(|line| line.contains("revision")), "{problems}");
+    let result = &json["results"][0];
+    assert_eq!(result["test"], "/t/r.html");
+    assert_eq!(result["status"], "OK");
+    assert_eq!(result["subtests"][0]["status"], "PASS");
+    assert_eq!(result["subtests"][1]["status"], "FAIL");
+    assert_eq!(result["subtests"][1]["expected"], "PASS");
+    assert_eq!(json["run_info"]["product"], "eme");
+    let xml = std::fs::read_to_string(dir.0.join("out.xml")).unwrap();
+    assert!(xml.contains(r#"name="ok &lt;1&gt;""#), "{xml}");
+    assert!(xml.contains(r#"name="bad &amp; sad""#), "{xml}");
+    assert!(xml.contains("<failure"), "{xml}");
+}
+
+#[test]
+fn missing_scripts_and_paths_are_reported_clearly() {
+    let page = "<script src=/resources/testharness.js></script><script src=/resources/testharnessreport.js></script><script src=/nope.js></script><script>test(() => {}, 'still runs');</script>";
+    let dir = root_with("wpt-missing", &[("t/m.html", page)]);
+    let output = wpt(&dir, &["t"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+
+    let output = eme(&["wpt", "does-not-exist"], &dir.0);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("does-not-exist"), "{}", stderr(&output));
+
+    // With no dependency cache, the harness cannot load and the message says how to get it.
+    let bare = Scripts::new("wpt-nodeps");
+    bare.write("resources/README", "");
+    bare.write("t/p.html", &format!("{HARNESS}<script>test(() => {{}}, 'x');</script>"));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_eme"))
+        .args(["wpt", "t"])
+        .current_dir(&bare.0)
+        .env("EME_WPT_DEPS", bare.0.join("no-such-cache"))
+        .output()
+        .unwrap();
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(out.contains("ERROR   /t/p.html: the harness never completed (cannot load script /resources/testharness.js"), "{out}");
+}
