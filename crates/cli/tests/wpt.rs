@@ -194,3 +194,48 @@ fn missing_scripts_and_paths_are_reported_clearly() {
     assert_eq!(output.status.code(), Some(1), "{out}");
     assert!(out.contains("ERROR   /t/p.html: the harness never completed (cannot load script /resources/testharness.js"), "{out}");
 }
+
+#[test]
+fn pages_get_a_small_document_location_and_load_events() {
+    let page = format!(
+        r##"<!DOCTYPE html><meta name="timeout" content="long"><title>  DOM   lite </title>{HARNESS}<script>
+test(() => {{
+  assert_equals(document.title, "DOM lite");
+  assert_equals(document.getElementsByTagName("meta")[0].content, "long");
+  assert_equals(document.getElementsByTagName("script").length, 2);
+  assert_true(document.getElementsByTagName("script")[0].src.endsWith("/resources/testharness.js"));
+  const div = document.createElement("DIV");
+  div.id = "log2";
+  div.appendChild(document.createTextNode("hello "));
+  const span = document.createElement("span");
+  span.textContent = "world";
+  div.appendChild(span);
+  document.body.appendChild(div);
+  assert_equals(document.getElementById("log2"), div);
+  assert_equals(document.querySelector("#log2"), div);
+  assert_equals(div.textContent, "hello world");
+  assert_equals(span.parentNode, div);
+  assert_equals(div.tagName, "DIV");
+  span.remove();
+  assert_equals(div.textContent, "hello ");
+  assert_throws_dom("NotFoundError", () => div.removeChild(span));
+  assert_throws_dom("HierarchyRequestError", () => div.appendChild(document.body));
+  assert_equals(document.readyState, "loading");
+}}, "dom");
+async_test(t => {{ addEventListener("load", t.step_func_done(() => assert_equals(document.readyState, "complete"))); }}, "load");
+
+test(() => {{
+  assert_equals(location.href, "https://web-platform.test:8443/t/dom.https.html");
+  assert_equals(parent, window);
+  assert_equals(top, window);
+  assert_equals(opener, null);
+  assert_true(isSecureContext);
+}}, "window");
+</script>"##
+    );
+    let dir = root_with("wpt-dom", &[("t/dom.https.html", &page)]);
+    let output = wpt(&dir, &["t"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(out.ends_with("4 passed, 0 failed, 0 skipped\n"), "{out}");
+}
