@@ -149,13 +149,33 @@ fn a_dangling_rejection_is_a_harness_error() {
 fn reports_are_wptreport_json_and_junit_xml() {
     let page = format!("{HARNESS}<script>test(() => {{}}, 'ok <1>'); test(() => assert_true(false), 'bad & sad');</script>");
     let dir = root_with("wpt-reports", &[("t/r.html", &page)]);
+    let read_report = || -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.0.join("out.json")).unwrap()).unwrap()
+    };
     let output = wpt(&dir, &["--report", "out.json", "--junit", "out.xml", "t"]);
     assert_eq!(output.status.code(), Some(1));
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.0.join("out.json")).unwrap()).unwrap();
-    // Without a git checkout the revision is unknown, which is all wpt.fyi would refuse.
-    let problems = eme_wpt::report::check_wptreport(&json).err().unwrap_or_default();
-    assert!(problems.lines().all(|line| line.contains("revision")), "{problems}");
+    // Outside a git checkout the tests' revision is unknown, which is all wpt.fyi would refuse.
+    let problems = eme_wpt::report::check_wptreport(&read_report()).err().unwrap_or_default();
+    assert!(!problems.is_empty() && problems.lines().all(|line| line.contains("revision")), "{problems}");
+
+    // In a checkout the report carries the commit and has every field wpt.fyi requires.
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(["-c", "user.name=eme", "-c", "user.email=eme@example.invalid"])
+            .args(args)
+            .current_dir(&dir.0)
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "t", "resources"]);
+    git(&["commit", "-q", "-m", "tests"]);
+    wpt(&dir, &["--report", "out.json", "t"]);
+    let json = read_report();
+    eme_wpt::report::check_wptreport(&json).unwrap();
+    assert_eq!(json["run_info"]["revision"].as_str().map(str::len), Some(40), "{json:#}");
     let result = &json["results"][0];
     assert_eq!(result["test"], "/t/r.html");
     assert_eq!(result["status"], "OK");
