@@ -259,3 +259,20 @@ test(() => {{
     assert_eq!(output.status.code(), Some(0), "{out}");
     assert!(out.ends_with("4 passed, 0 failed, 0 skipped\n"), "{out}");
 }
+
+#[test]
+fn disabled_pages_are_skipped_with_their_reason_and_an_empty_run_is_an_error() {
+    let page = format!("{HARNESS}<script>test(() => assert_true(false), 'would fail');</script>");
+    let dir = root_with("wpt-disabled", &[("t/off.html", &page)]);
+    dir.write("t/off.html.ini", "[off.html]\n  disabled: needs a media element\n");
+    let output = wpt(&dir, &["t"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(out.contains("SKIP    /t/off.html: disabled: needs a media element\n"), "{out}");
+    assert!(out.ends_with("0 passed, 0 failed, 1 skipped\n"), "{out}");
+
+    dir.write("empty/readme.txt", "no tests here");
+    let output = wpt(&dir, &["empty"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("no test found under empty"), "{}", stderr(&output));
+}
