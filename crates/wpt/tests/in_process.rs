@@ -6,13 +6,9 @@ use eme_wpt::expectations::RunInfo;
 use eme_wpt::{FileStatus, Isolation, SubtestStatus, SuiteOptions, run_suite};
 
 fn deps() -> PathBuf {
-    let deps = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.cache/wpt-deps");
-    assert!(
-        deps.join("resources/testharness.js").is_file(),
-        "{} has no testharness.js: run scripts/fetch-test-deps first",
-        deps.display()
-    );
-    deps
+    eme_wpt::default_deps(&[Path::new(env!("CARGO_MANIFEST_DIR"))])
+        .filter(|deps| deps.join("resources/testharness.js").is_file())
+        .expect("no test-dependency cache with testharness.js: run scripts/fetch-test-deps first")
 }
 
 #[test]

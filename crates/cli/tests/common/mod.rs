@@ -52,13 +52,10 @@ pub fn stderr(output: &Output) -> String {
 }
 
 
-/// The test-dependency cache `scripts/fetch-test-deps` fills (the test command runs it first).
+/// The test-dependency cache `scripts/fetch-test-deps` fills (the test command runs it first),
+/// found the way `eme wpt` finds it.
 pub fn wpt_deps() -> PathBuf {
-    let deps = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.cache/wpt-deps");
-    assert!(
-        deps.join("resources/testharness.js").is_file(),
-        "{} has no testharness.js: run scripts/fetch-test-deps first",
-        deps.display()
-    );
-    deps
+    eme_wpt::default_deps(&[Path::new(env!("CARGO_MANIFEST_DIR"))])
+        .filter(|deps| deps.join("resources/testharness.js").is_file())
+        .expect("no test-dependency cache with testharness.js: run scripts/fetch-test-deps first")
 }
