@@ -326,7 +326,8 @@ impl Runtime {
         match outcome {
             Some(result) => Ok(result),
             None => {
-                // Dropping the evaluation mid-way leaks its VM frame (BOA-GUIDE §9).
+                // Dropping a budgeted evaluation mid-way leaks its VM frame in Boa 0.22 (the
+                // context still evaluates, but its stack is off by a frame): never reuse it.
                 self.poisoned = true;
                 Err(self.timed_out())
             }
