@@ -89,7 +89,10 @@ fn mark_expectation<S: ToString + PartialEq + Copy>(
 /// from `version` when not given explicitly. `revision` (the WPT commit) is only there if the
 /// embedder set it; [`check_wptreport`] reports it missing otherwise.
 fn report_run_info(run_info: &RunInfo) -> Map<String, Value> {
-    let mut map = run_info.to_json();
+    let mut map = match serde_json::to_value(run_info) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
     if !map.contains_key("browser_version")
         && let Some(version) = run_info.get("version")
     {
