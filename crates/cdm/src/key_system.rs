@@ -5,6 +5,7 @@
 //! The EME layer performs the synchronous prechecks and WebIDL conversions; these methods
 //! are the spec's "in parallel" steps and the CDM-specific parts of each algorithm.
 
+use crate::decrypt::{DecryptError, SampleEncryption, decrypt_sample};
 use crate::error::CdmError;
 use crate::types::{Configuration, InitDataType, KeyId, KeyStatus, MessageType, SessionType};
 
@@ -82,4 +83,17 @@ pub trait Cdm {
     fn key_statuses(&self, session_id: &str) -> Vec<(KeyId, KeyStatus)>;
     /// Content key for decryption (later stage), from any open session of this CDM.
     fn key(&self, key_id: &[u8]) -> Option<[u8; 16]>;
+    /// Decrypts one sample in place with the key for `encryption.key_id`.
+    /// [`DecryptError::NoKey`] when no open session has that key (yet): the media element
+    /// then waits for a key (`waitingforkey`) instead of failing playback.
+    fn decrypt(
+        &self,
+        encryption: &SampleEncryption<'_>,
+        data: &mut [u8],
+    ) -> Result<(), DecryptError> {
+        let key = self.key(&encryption.key_id).ok_or(DecryptError::NoKey {
+            key_id: encryption.key_id,
+        })?;
+        decrypt_sample(&key, encryption, data)
+    }
 }

@@ -13,14 +13,21 @@ pub mod base64url;
 pub mod clear_key;
 pub mod config;
 pub mod content_type;
+pub mod decrypt;
 pub mod error;
 pub mod init_data;
 pub mod key_system;
 pub mod license;
 pub mod limits;
+#[cfg(feature = "test-vectors")]
+pub mod test_vectors;
 pub mod types;
 
 pub use clear_key::{CLEAR_KEY, ClearKey, ClearKeyCdm};
+pub use decrypt::{
+    DecryptError, Pattern, SampleCipher, SampleEncryption, Scheme, Subsample, decrypt_sample,
+    encrypt_sample,
+};
 pub use error::{CdmError, ErrorKind};
 pub use init_data::sanitize_init_data;
 pub use key_system::{
