@@ -1,3 +1,32 @@
 //! `eme-media`: media without JavaScript — the ISO-BMFF reader for Common Encryption.
+//!
+//! [`StreamParser`] takes bytes in chunks of any size and yields [`Event`]s as top-level boxes
+//! complete: an [`InitSegment`] (tracks, sample entries with their `tenc`, `pssh` boxes) and
+//! [`MediaSegment`]s (samples with byte ranges, times, data and [`SampleCrypto`]).
+//! [`parse_file`] reads a whole file. [`boxes`] exposes the generic box tree (absolute offsets,
+//! header sizes, children) that a file rewriter walks.
 
 #![forbid(unsafe_code)]
+
+pub mod boxes;
+pub mod crypto;
+pub mod error;
+pub mod fragment;
+pub mod init;
+pub mod limits;
+mod progressive;
+mod reader;
+pub mod sample;
+pub mod stream;
+
+pub use boxes::{BoxHeader, BoxNode, FourCc, read_box, read_boxes};
+pub use crypto::{Pattern, ProtectionParams, SampleCrypto, Subsample};
+pub use error::{ErrorKind, MediaError};
+pub use fragment::{Fragment, TrackFragment};
+pub use init::{
+    FileType, InitSegment, ProtectionScheme, Pssh, SampleEntry, Track, TrackEncryption,
+    TrackExtends,
+};
+pub use limits::Limits;
+pub use sample::Sample;
+pub use stream::{Event, MediaSegment, Mp4File, StreamParser, parse_file, parse_file_with_limits};
