@@ -6,24 +6,12 @@ use crate::boxes::FourCc;
 use crate::error::{ErrorKind, MediaError, Result};
 use crate::reader::Cursor;
 
-/// An encryption pattern: `crypt_byte_block` encrypted 16-byte blocks, then `skip_byte_block`
-/// clear ones (`cbcs`, `cens`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Pattern {
-    /// Encrypted blocks per pattern repetition.
-    pub crypt_byte_block: u8,
-    /// Clear blocks per pattern repetition.
-    pub skip_byte_block: u8,
-}
+pub use eme_cdm::decrypt::{Pattern, SampleEncryption, Scheme, Subsample};
 
-/// One subsample: clear bytes followed by protected bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Subsample {
-    /// Bytes left in the clear.
-    pub clear_bytes: u32,
-    /// Bytes encrypted.
-    pub protected_bytes: u32,
-}
+/// A sample's protection scheme is not one of `cenc`, `cbcs`, `cens`, `cbc1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("Unsupported scheme '{0}'")]
+pub struct UnsupportedScheme(pub FourCc);
 
 /// How one protected sample is encrypted: everything a decryptor needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +27,24 @@ pub struct SampleCrypto {
     pub pattern: Option<Pattern>,
     /// The subsamples; empty means the whole sample is protected.
     pub subsamples: Vec<Subsample>,
+}
+
+impl SampleCrypto {
+    /// The scheme, if the decryptor knows it.
+    pub fn scheme(&self) -> Result<Scheme, UnsupportedScheme> {
+        Scheme::from_fourcc(&self.scheme_type.0).ok_or(UnsupportedScheme(self.scheme_type))
+    }
+
+    /// The record in the decryptor's terms ([`eme_cdm::decrypt::decrypt_sample`]).
+    pub fn as_sample_encryption(&self) -> Result<SampleEncryption<'_>, UnsupportedScheme> {
+        Ok(SampleEncryption {
+            scheme: self.scheme()?,
+            key_id: self.key_id,
+            iv: &self.iv,
+            pattern: self.pattern,
+            subsamples: &self.subsamples,
+        })
+    }
 }
 
 /// Key parameters shared by a track's `tenc` and a `seig` sample group entry.

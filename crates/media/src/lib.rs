@@ -20,7 +20,9 @@ pub mod sample;
 pub mod stream;
 
 pub use boxes::{BoxHeader, BoxNode, FourCc, read_box, read_boxes};
-pub use crypto::{Pattern, ProtectionParams, SampleCrypto, Subsample};
+pub use crypto::{
+    Pattern, ProtectionParams, SampleCrypto, SampleEncryption, Scheme, Subsample, UnsupportedScheme,
+};
 pub use error::{ErrorKind, MediaError};
 pub use fragment::{Fragment, TrackFragment};
 pub use init::{

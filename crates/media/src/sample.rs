@@ -3,7 +3,8 @@
 
 use crate::boxes::{FourCc, slice_at};
 use crate::crypto::{
-    AuxEntry, ProtectionParams, SampleCrypto, SencHeader, check_subsamples, read_aux_entry,
+    AuxEntry, ProtectionParams, SampleCrypto, SampleEncryption, SencHeader, check_subsamples,
+    read_aux_entry,
 };
 use crate::error::{ErrorKind, MediaError, Result};
 use crate::init::Track;
@@ -35,6 +36,25 @@ pub struct Sample {
 }
 
 impl Sample {
+    /// The encryption record in the decryptor's terms: `Ok(None)` for a clear sample, an
+    /// [`ErrorKind::Unsupported`] error naming the scheme if the decryptor does not know it.
+    pub fn sample_encryption(&self) -> Result<Option<SampleEncryption<'_>>> {
+        let Some(crypto) = &self.encryption else {
+            return Ok(None);
+        };
+        crypto
+            .as_sample_encryption()
+            .map(Some)
+            .map_err(|unsupported| {
+                MediaError::new(
+                    ErrorKind::Unsupported,
+                    "mdat",
+                    self.offset,
+                    unsupported.to_string(),
+                )
+            })
+    }
+
     /// The composition (presentation) time in the track's timescale.
     pub fn composition_time(&self) -> i128 {
         i128::from(self.decode_time) + i128::from(self.composition_offset)
