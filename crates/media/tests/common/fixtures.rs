@@ -8,15 +8,30 @@ pub const AUDIO_SIZES: [u32; 2] = [20, 20];
 pub const KID_C: [u8; 16] = [0xc3; 16];
 
 pub fn init_segment() -> Vec<u8> {
-    let video_entry = visual_entry(b"encv", &[bx(b"avcC", &[1, 2, 3]), sinf(b"avc1", b"cenc", Some(tenc(0, (0, 0), 1, 8, KID_A, None)))]);
-    let audio_entry = audio_entry(b"enca", &[bx(b"esds", &[0; 4]), sinf(b"mp4a", b"cenc", Some(tenc(0, (0, 0), 1, 16, KID_A, None)))]);
+    let video_entry = visual_entry(
+        b"encv",
+        &[
+            bx(b"avcC", &[1, 2, 3]),
+            sinf(b"avc1", b"cenc", Some(tenc(0, (0, 0), 1, 8, KID_A, None))),
+        ],
+    );
+    let audio_entry = audio_entry(
+        b"enca",
+        &[
+            bx(b"esds", &[0; 4]),
+            sinf(b"mp4a", b"cenc", Some(tenc(0, (0, 0), 1, 16, KID_A, None))),
+        ],
+    );
     let moov = container(
         b"moov",
         &[
             mvhd(1000),
             trak(1, b"vide", 90000, &[video_entry], empty_tables()),
             trak(2, b"soun", 48000, &[audio_entry], empty_tables()),
-            container(b"mvex", &[trex(1, 1, 3000, 0, 0x0001_0000), trex(2, 1, 1024, 20, 0)]),
+            container(
+                b"mvex",
+                &[trex(1, 1, 3000, 0, 0x0001_0000), trex(2, 1, 1024, 20, 0)],
+            ),
             pssh(1, COMMON_SYSTEM, &[KID_A, KID_B], &[]),
             pssh(0, WIDEVINE_SYSTEM, &[], b"widevine-data"),
         ],
@@ -26,14 +41,32 @@ pub fn init_segment() -> Vec<u8> {
 
 pub fn video_aux_1() -> Vec<Aux> {
     vec![
-        Aux { iv: vec![1; 8], subsamples: vec![(10, 30)] },
-        Aux { iv: vec![2; 8], subsamples: vec![(5, 10), (5, 10)] },
-        Aux { iv: vec![3; 8], subsamples: vec![(50, 0)] },
+        Aux {
+            iv: vec![1; 8],
+            subsamples: vec![(10, 30)],
+        },
+        Aux {
+            iv: vec![2; 8],
+            subsamples: vec![(5, 10), (5, 10)],
+        },
+        Aux {
+            iv: vec![3; 8],
+            subsamples: vec![(50, 0)],
+        },
     ]
 }
 
 pub fn audio_aux_1() -> Vec<Aux> {
-    vec![Aux { iv: vec![4; 16], subsamples: vec![] }, Aux { iv: vec![5; 16], subsamples: vec![] }]
+    vec![
+        Aux {
+            iv: vec![4; 16],
+            subsamples: vec![],
+        },
+        Aux {
+            iv: vec![5; 16],
+            subsamples: vec![],
+        },
+    ]
 }
 
 /// Segment 1: both trafs default-base-is-moof, `senc` with and without subsamples.
@@ -41,7 +74,12 @@ pub fn media_segment_1() -> Vec<u8> {
     let video: Vec<TrunSample> = VIDEO_SIZES
         .iter()
         .enumerate()
-        .map(|(i, &size)| TrunSample { duration: 3000, size, flags: if i == 0 { 0 } else { 0x0001_0000 }, composition_offset: 3000 * (i as i32 % 2) })
+        .map(|(i, &size)| TrunSample {
+            duration: 3000,
+            size,
+            flags: if i == 0 { 0 } else { 0x0001_0000 },
+            composition_offset: 3000 * (i as i32 % 2),
+        })
         .collect();
     let audio = [TrunSample::default(); 2];
     let build = |video_offset: i32, audio_offset: i32| {
@@ -54,13 +92,24 @@ pub fn media_segment_1() -> Vec<u8> {
                     &[
                         tfhd(0x20000, 1, 0, 0, 0, 0, 0),
                         tfdt(1, 90000),
-                        trun(0, TRUN_DATA_OFFSET | TRUN_SIZE | TRUN_FLAGS | TRUN_CTO, video_offset, 0, &video),
+                        trun(
+                            0,
+                            TRUN_DATA_OFFSET | TRUN_SIZE | TRUN_FLAGS | TRUN_CTO,
+                            video_offset,
+                            0,
+                            &video,
+                        ),
                         senc(true, &video_aux_1()),
                     ],
                 ),
                 container(
                     b"traf",
-                    &[tfhd(0x20000, 2, 0, 0, 0, 0, 0), tfdt(0, 48000), trun(0, TRUN_DATA_OFFSET, audio_offset, 0, &audio), senc(false, &audio_aux_1())],
+                    &[
+                        tfhd(0x20000, 2, 0, 0, 0, 0, 0),
+                        tfdt(0, 48000),
+                        trun(0, TRUN_DATA_OFFSET, audio_offset, 0, &audio),
+                        senc(false, &audio_aux_1()),
+                    ],
                 ),
             ],
         )
@@ -81,9 +130,18 @@ pub fn media_segment_1() -> Vec<u8> {
 
 pub fn video_aux_2() -> Vec<Aux> {
     vec![
-        Aux { iv: vec![6; 8], subsamples: vec![(4, 36)] },
-        Aux { iv: vec![7; 16], subsamples: vec![(30, 0)] },
-        Aux { iv: vec![8; 8], subsamples: vec![(2, 48)] },
+        Aux {
+            iv: vec![6; 8],
+            subsamples: vec![(4, 36)],
+        },
+        Aux {
+            iv: vec![7; 16],
+            subsamples: vec![(30, 0)],
+        },
+        Aux {
+            iv: vec![8; 8],
+            subsamples: vec![(2, 48)],
+        },
     ]
 }
 
@@ -91,9 +149,21 @@ pub fn video_aux_2() -> Vec<Aux> {
 /// information at the start of the `mdat` and `seig` key rotation; audio uses an explicit base
 /// data offset and no `tfdt` (its decode time carries on from segment 1).
 pub fn media_segment_2(stream_offset: u64) -> Vec<u8> {
-    let aux: Vec<u8> = video_aux_2().iter().flat_map(|a| aux_bytes(a, true)).collect();
-    let sizes: Vec<u8> = video_aux_2().iter().map(|a| aux_bytes(a, true).len() as u8).collect();
-    let video: Vec<TrunSample> = VIDEO_SIZES.iter().map(|&size| TrunSample { size, ..Default::default() }).collect();
+    let aux: Vec<u8> = video_aux_2()
+        .iter()
+        .flat_map(|a| aux_bytes(a, true))
+        .collect();
+    let sizes: Vec<u8> = video_aux_2()
+        .iter()
+        .map(|a| aux_bytes(a, true).len() as u8)
+        .collect();
+    let video: Vec<TrunSample> = VIDEO_SIZES
+        .iter()
+        .map(|&size| TrunSample {
+            size,
+            ..Default::default()
+        })
+        .collect();
     let build = |aux_offset: u64, video_offset: i32, audio_base: u64| {
         container(
             b"moof",
@@ -106,15 +176,34 @@ pub fn media_segment_2(stream_offset: u64) -> Vec<u8> {
                         tfdt(0, 99000),
                         trun(0, TRUN_DATA_OFFSET | TRUN_SIZE, video_offset, 0, &video),
                         sgpd(&[
-                            Seig { pattern: (0, 0), protected: 1, iv_size: 8, kid: KID_B, constant_iv: None },
-                            Seig { pattern: (0, 0), protected: 1, iv_size: 16, kid: KID_C, constant_iv: None },
+                            Seig {
+                                pattern: (0, 0),
+                                protected: 1,
+                                iv_size: 8,
+                                kid: KID_B,
+                                constant_iv: None,
+                            },
+                            Seig {
+                                pattern: (0, 0),
+                                protected: 1,
+                                iv_size: 16,
+                                kid: KID_C,
+                                constant_iv: None,
+                            },
                         ]),
                         sbgp(&[(1, 0x10001), (1, 0x10002), (1, 0)]),
                         saiz(0, &sizes, 3),
                         saio(0, &[aux_offset]),
                     ],
                 ),
-                container(b"traf", &[tfhd(0x1, 2, audio_base, 0, 0, 0, 0), trun(0, 0, 0, 0, &[TrunSample::default(); 2]), senc(false, &audio_aux_1())]),
+                container(
+                    b"traf",
+                    &[
+                        tfhd(0x1, 2, audio_base, 0, 0, 0, 0),
+                        trun(0, 0, 0, 0, &[TrunSample::default(); 2]),
+                        senc(false, &audio_aux_1()),
+                    ],
+                ),
             ],
         )
     };

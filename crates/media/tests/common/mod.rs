@@ -94,30 +94,88 @@ pub fn container(box_type: &[u8; 4], children: &[Vec<u8>]) -> Vec<u8> {
 }
 
 pub fn ftyp() -> Vec<u8> {
-    bx(b"ftyp", &W::new().bytes(b"isom").u32(512).bytes(b"isom").bytes(b"iso6").done())
+    bx(
+        b"ftyp",
+        &W::new()
+            .bytes(b"isom")
+            .u32(512)
+            .bytes(b"isom")
+            .bytes(b"iso6")
+            .done(),
+    )
 }
 
 pub fn mvhd(timescale: u32) -> Vec<u8> {
     let p = W::new().full(0, 0).u32(0).u32(0).u32(timescale).u32(0);
-    bx(b"mvhd", &p.u32(0x0001_0000).u16(0x0100).zeros(10).zeros(36).zeros(24).u32(3).done())
+    bx(
+        b"mvhd",
+        &p.u32(0x0001_0000)
+            .u16(0x0100)
+            .zeros(10)
+            .zeros(36)
+            .zeros(24)
+            .u32(3)
+            .done(),
+    )
 }
 
 pub fn tkhd(track_id: u32, width: u32, height: u32) -> Vec<u8> {
-    let p = W::new().full(0, 3).u32(0).u32(0).u32(track_id).u32(0).u32(0);
-    bx(b"tkhd", &p.zeros(8).zeros(8).zeros(36).u32(width << 16).u32(height << 16).done())
+    let p = W::new()
+        .full(0, 3)
+        .u32(0)
+        .u32(0)
+        .u32(track_id)
+        .u32(0)
+        .u32(0);
+    bx(
+        b"tkhd",
+        &p.zeros(8)
+            .zeros(8)
+            .zeros(36)
+            .u32(width << 16)
+            .u32(height << 16)
+            .done(),
+    )
 }
 
 pub fn mdhd(timescale: u32) -> Vec<u8> {
-    bx(b"mdhd", &W::new().full(0, 0).u32(0).u32(0).u32(timescale).u32(0).u16(0x55c4).u16(0).done())
+    bx(
+        b"mdhd",
+        &W::new()
+            .full(0, 0)
+            .u32(0)
+            .u32(0)
+            .u32(timescale)
+            .u32(0)
+            .u16(0x55c4)
+            .u16(0)
+            .done(),
+    )
 }
 
 pub fn hdlr(handler: &[u8; 4]) -> Vec<u8> {
-    bx(b"hdlr", &W::new().full(0, 0).u32(0).bytes(handler).zeros(12).u8(0).done())
+    bx(
+        b"hdlr",
+        &W::new()
+            .full(0, 0)
+            .u32(0)
+            .bytes(handler)
+            .zeros(12)
+            .u8(0)
+            .done(),
+    )
 }
 
 /// A visual sample entry with its 78 fixed bytes, then `children`.
 pub fn visual_entry(format: &[u8; 4], children: &[Vec<u8>]) -> Vec<u8> {
-    let fixed = W::new().zeros(6).u16(1).zeros(16).u16(320).u16(180).u32(0x0048_0000).u32(0x0048_0000);
+    let fixed = W::new()
+        .zeros(6)
+        .u16(1)
+        .zeros(16)
+        .u16(320)
+        .u16(180)
+        .u32(0x0048_0000)
+        .u32(0x0048_0000);
     let fixed = fixed.u32(0).u16(1).zeros(32).u16(0x18).u16(0xffff);
     let mut payload = fixed.done();
     assert_eq!(payload.len(), 78);
@@ -127,16 +185,41 @@ pub fn visual_entry(format: &[u8; 4], children: &[Vec<u8>]) -> Vec<u8> {
 
 /// An audio sample entry with its 28 fixed bytes, then `children`.
 pub fn audio_entry(format: &[u8; 4], children: &[Vec<u8>]) -> Vec<u8> {
-    let mut payload = W::new().zeros(6).u16(1).zeros(8).u16(2).u16(16).u32(0).u32(48000 << 16).done();
+    let mut payload = W::new()
+        .zeros(6)
+        .u16(1)
+        .zeros(8)
+        .u16(2)
+        .u16(16)
+        .u32(0)
+        .u32(48000 << 16)
+        .done();
     assert_eq!(payload.len(), 28);
     payload.extend(children.concat());
     bx(format, &payload)
 }
 
 /// `tenc`: version 0 ignores the pattern.
-pub fn tenc(version: u8, pattern: (u8, u8), protected: u8, iv_size: u8, kid: [u8; 16], constant_iv: Option<&[u8]>) -> Vec<u8> {
-    let pattern_byte = if version == 0 { 0 } else { (pattern.0 << 4) | pattern.1 };
-    let mut w = W::new().full(version, 0).u8(0).u8(pattern_byte).u8(protected).u8(iv_size).bytes(&kid);
+pub fn tenc(
+    version: u8,
+    pattern: (u8, u8),
+    protected: u8,
+    iv_size: u8,
+    kid: [u8; 16],
+    constant_iv: Option<&[u8]>,
+) -> Vec<u8> {
+    let pattern_byte = if version == 0 {
+        0
+    } else {
+        (pattern.0 << 4) | pattern.1
+    };
+    let mut w = W::new()
+        .full(version, 0)
+        .u8(0)
+        .u8(pattern_byte)
+        .u8(protected)
+        .u8(iv_size)
+        .bytes(&kid);
     if let Some(iv) = constant_iv {
         w = w.u8(iv.len() as u8).bytes(iv);
     }
@@ -145,7 +228,10 @@ pub fn tenc(version: u8, pattern: (u8, u8), protected: u8, iv_size: u8, kid: [u8
 
 pub fn sinf(original: &[u8; 4], scheme: &[u8; 4], tenc_box: Option<Vec<u8>>) -> Vec<u8> {
     let frma = bx(b"frma", original);
-    let schm = bx(b"schm", &W::new().full(0, 0).bytes(scheme).u32(0x0001_0000).done());
+    let schm = bx(
+        b"schm",
+        &W::new().full(0, 0).bytes(scheme).u32(0x0001_0000).done(),
+    );
     let mut children = vec![frma, schm];
     if let Some(tenc_box) = tenc_box {
         children.push(container(b"schi", &[tenc_box]));
@@ -165,7 +251,17 @@ pub fn pssh(version: u8, system: [u8; 16], kids: &[[u8; 16]], data: &[u8]) -> Ve
 }
 
 pub fn trex(track_id: u32, description: u32, duration: u32, size: u32, flags: u32) -> Vec<u8> {
-    bx(b"trex", &W::new().full(0, 0).u32(track_id).u32(description).u32(duration).u32(size).u32(flags).done())
+    bx(
+        b"trex",
+        &W::new()
+            .full(0, 0)
+            .u32(track_id)
+            .u32(description)
+            .u32(duration)
+            .u32(size)
+            .u32(flags)
+            .done(),
+    )
 }
 
 /// Empty sample tables, as in a fragmented file's init segment.
@@ -185,7 +281,13 @@ pub fn stsd(entries: &[Vec<u8>]) -> Vec<u8> {
 }
 
 /// A `trak` whose `stbl` holds `stsd(entries)` and then `tables`.
-pub fn trak(track_id: u32, handler: &[u8; 4], timescale: u32, entries: &[Vec<u8>], tables: Vec<Vec<u8>>) -> Vec<u8> {
+pub fn trak(
+    track_id: u32,
+    handler: &[u8; 4],
+    timescale: u32,
+    entries: &[Vec<u8>],
+    tables: Vec<Vec<u8>>,
+) -> Vec<u8> {
     let mut stbl_children = vec![stsd(entries)];
     stbl_children.extend(tables);
     let stbl = container(b"stbl", &stbl_children);
@@ -210,7 +312,13 @@ pub const TRUN_SIZE: u32 = 0x200;
 pub const TRUN_FLAGS: u32 = 0x400;
 pub const TRUN_CTO: u32 = 0x800;
 
-pub fn trun(version: u8, flags: u32, data_offset: i32, first_flags: u32, samples: &[TrunSample]) -> Vec<u8> {
+pub fn trun(
+    version: u8,
+    flags: u32,
+    data_offset: i32,
+    first_flags: u32,
+    samples: &[TrunSample],
+) -> Vec<u8> {
     let mut w = W::new().full(version, flags).u32(samples.len() as u32);
     if flags & TRUN_DATA_OFFSET != 0 {
         w = w.i32(data_offset);
@@ -236,7 +344,15 @@ pub fn trun(version: u8, flags: u32, data_offset: i32, first_flags: u32, samples
 }
 
 /// `tfhd` with the optional fields present per `flags`.
-pub fn tfhd(flags: u32, track_id: u32, base: u64, description: u32, duration: u32, size: u32, sample_flags: u32) -> Vec<u8> {
+pub fn tfhd(
+    flags: u32,
+    track_id: u32,
+    base: u64,
+    description: u32,
+    duration: u32,
+    size: u32,
+    sample_flags: u32,
+) -> Vec<u8> {
     let mut w = W::new().full(0, flags).u32(track_id);
     if flags & 0x1 != 0 {
         w = w.u64(base);
@@ -258,7 +374,15 @@ pub fn tfhd(flags: u32, track_id: u32, base: u64, description: u32, duration: u3
 
 pub fn tfdt(version: u8, time: u64) -> Vec<u8> {
     let w = W::new().full(version, 0);
-    bx(b"tfdt", &if version == 0 { w.u32(time as u32) } else { w.u64(time) }.done())
+    bx(
+        b"tfdt",
+        &if version == 0 {
+            w.u32(time as u32)
+        } else {
+            w.u64(time)
+        }
+        .done(),
+    )
 }
 
 pub fn mfhd(sequence: u32) -> Vec<u8> {
@@ -285,7 +409,9 @@ pub fn aux_bytes(aux: &Aux, with_subsamples: bool) -> Vec<u8> {
 }
 
 pub fn senc(with_subsamples: bool, entries: &[Aux]) -> Vec<u8> {
-    let mut w = W::new().full(0, if with_subsamples { 2 } else { 0 }).u32(entries.len() as u32);
+    let mut w = W::new()
+        .full(0, if with_subsamples { 2 } else { 0 })
+        .u32(entries.len() as u32);
     for aux in entries {
         w = w.bytes(&aux_bytes(aux, with_subsamples));
     }
@@ -294,13 +420,20 @@ pub fn senc(with_subsamples: bool, entries: &[Aux]) -> Vec<u8> {
 
 pub fn saiz(default_size: u8, sizes: &[u8], count: u32) -> Vec<u8> {
     let w = W::new().full(0, 0).u8(default_size).u32(count);
-    bx(b"saiz", &if default_size == 0 { w.bytes(sizes) } else { w }.done())
+    bx(
+        b"saiz",
+        &if default_size == 0 { w.bytes(sizes) } else { w }.done(),
+    )
 }
 
 pub fn saio(version: u8, offsets: &[u64]) -> Vec<u8> {
     let mut w = W::new().full(version, 0).u32(offsets.len() as u32);
     for &offset in offsets {
-        w = if version == 0 { w.u32(offset as u32) } else { w.u64(offset) };
+        w = if version == 0 {
+            w.u32(offset as u32)
+        } else {
+            w.u64(offset)
+        };
     }
     bx(b"saio", &w.done())
 }
@@ -323,7 +456,12 @@ pub struct Seig<'a> {
 }
 
 pub fn seig_bytes(entry: &Seig<'_>) -> Vec<u8> {
-    let mut w = W::new().u8(0).u8((entry.pattern.0 << 4) | entry.pattern.1).u8(entry.protected).u8(entry.iv_size).bytes(&entry.kid);
+    let mut w = W::new()
+        .u8(0)
+        .u8((entry.pattern.0 << 4) | entry.pattern.1)
+        .u8(entry.protected)
+        .u8(entry.iv_size)
+        .bytes(&entry.kid);
     if let Some(iv) = entry.constant_iv {
         w = w.u8(iv.len() as u8).bytes(iv);
     }
@@ -332,7 +470,11 @@ pub fn seig_bytes(entry: &Seig<'_>) -> Vec<u8> {
 
 /// `sgpd` version 1 with `default_length` 0 (each entry carries its length).
 pub fn sgpd(entries: &[Seig<'_>]) -> Vec<u8> {
-    let mut w = W::new().full(1, 0).bytes(b"seig").u32(0).u32(entries.len() as u32);
+    let mut w = W::new()
+        .full(1, 0)
+        .bytes(b"seig")
+        .u32(0)
+        .u32(entries.len() as u32);
     for entry in entries {
         let bytes = seig_bytes(entry);
         w = w.u32(bytes.len() as u32).bytes(&bytes);
@@ -359,10 +501,15 @@ impl Rng {
 
 /// Sample payload bytes, distinct per sample.
 pub fn sample_bytes(seed: u8, len: usize) -> Vec<u8> {
-    (0..len).map(|i| seed.wrapping_mul(31).wrapping_add(i as u8)).collect()
+    (0..len)
+        .map(|i| seed.wrapping_mul(31).wrapping_add(i as u8))
+        .collect()
 }
 
 /// Finds `needle` in `haystack`.
 pub fn find(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack.windows(needle.len()).position(|w| w == needle).expect("needle present")
+    haystack
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("needle present")
 }
