@@ -9,9 +9,12 @@
 #![forbid(unsafe_code)]
 
 pub mod boxes;
+pub mod codec;
 pub mod crypto;
+pub mod decrypt_file;
 pub mod error;
 pub mod fragment;
+pub mod info;
 pub mod init;
 pub mod limits;
 mod progressive;
@@ -23,7 +26,9 @@ pub use boxes::{BoxHeader, BoxNode, FourCc, read_box, read_boxes};
 pub use crypto::{
     Pattern, ProtectionParams, SampleCrypto, SampleEncryption, Scheme, Subsample, UnsupportedScheme,
 };
+pub use decrypt_file::{DecryptFileError, DecryptReport, Keys, TrackReport, decrypt_file};
 pub use error::{ErrorKind, MediaError};
+pub use info::{FileInfo, TrackInfo, describe};
 pub use fragment::{Fragment, TrackFragment};
 pub use init::{
     FileType, InitSegment, ProtectionScheme, Pssh, SampleEntry, Track, TrackEncryption,
