@@ -9,7 +9,9 @@ use crate::crypto::{
 use crate::error::{ErrorKind, MediaError, Result};
 use crate::init::{InitSegment, Pssh, collect_pssh, payload};
 use crate::limits::Limits;
-use crate::sample::{AuxSource, CryptoContext, PendingCrypto, PendingSample, Sample, plan_crypto};
+use crate::sample::{
+    AuxSource, CryptoContext, PendingCrypto, PendingSample, SampleLayout, plan_crypto,
+};
 
 /// `tfhd` flags.
 const BASE_DATA_OFFSET_PRESENT: u32 = 0x1;
@@ -255,7 +257,7 @@ impl TrafReader<'_> {
             } else {
                 count as usize
             };
-            samples.reserve(count);
+            samples.reserve_exact(count);
             for sample_index in 0..count {
                 let duration = match flags & DURATION_PRESENT {
                     0 => default_duration
@@ -280,7 +282,7 @@ impl TrafReader<'_> {
                     _ => i64::from(c.i32("sample_composition_time_offset")?),
                 };
                 samples.push(PendingSample {
-                    sample: Sample {
+                    layout: SampleLayout {
                         track_id,
                         offset: at,
                         size,
@@ -289,8 +291,6 @@ impl TrafReader<'_> {
                         composition_offset,
                         is_sync: sample_flags & NON_SYNC == 0,
                         description_index,
-                        encryption: None,
-                        data: Vec::new(),
                     },
                     crypto: PendingCrypto::Clear,
                 });

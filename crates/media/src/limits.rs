@@ -12,10 +12,11 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// 256 MiB boxes, about a million samples per track fragment or progressive track.
+    /// 256 MiB boxes; 524 288 samples per track fragment or progressive track (2.4 hours of
+    /// 60 fps video), which bounds what a few bytes of defaults can make the reader hold (~32 MiB).
     pub const DEFAULT: Limits = Limits {
         max_box_size: 256 << 20,
-        max_samples: 1 << 20,
+        max_samples: 1 << 19,
     };
 }
 

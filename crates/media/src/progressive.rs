@@ -9,7 +9,9 @@ use crate::error::{ErrorKind, MediaError, Result};
 use crate::init::{Track, payload};
 use crate::limits::Limits;
 use crate::reader::Cursor;
-use crate::sample::{AuxSource, CryptoContext, PendingCrypto, PendingSample, Sample, plan_crypto};
+use crate::sample::{
+    AuxSource, CryptoContext, PendingCrypto, PendingSample, SampleLayout, plan_crypto,
+};
 
 /// Reads the sample tables of one track's `stbl` into samples (without data yet).
 pub(crate) fn read_sample_table(
@@ -108,7 +110,7 @@ pub(crate) fn read_sample_table(
         while in_chunk < per_chunk as usize && samples.len() < count {
             let size = sizes[samples.len()];
             samples.push(PendingSample {
-                sample: Sample {
+                layout: SampleLayout {
                     track_id: track.track_id,
                     offset: at,
                     size,
@@ -117,8 +119,6 @@ pub(crate) fn read_sample_table(
                     composition_offset: 0,
                     is_sync: true,
                     description_index,
-                    encryption: None,
-                    data: Vec::new(),
                 },
                 crypto: PendingCrypto::Clear,
             });
@@ -238,8 +238,8 @@ fn read_times(
         let run = c.u32("sample_count")? as usize;
         let delta = c.u32("sample_delta")?;
         for pending in samples.iter_mut().skip(next).take(run) {
-            pending.sample.duration = delta;
-            pending.sample.decode_time = decode_time;
+            pending.layout.duration = delta;
+            pending.layout.decode_time = decode_time;
             decode_time = decode_time.saturating_add(u64::from(delta));
         }
         next = next.saturating_add(run).min(samples.len());
@@ -266,7 +266,7 @@ fn read_times(
                 i64::from(raw as i32)
             };
             for pending in samples.iter_mut().skip(next).take(run) {
-                pending.sample.composition_offset = offset;
+                pending.layout.composition_offset = offset;
             }
             next = next.saturating_add(run).min(samples.len());
         }
@@ -291,14 +291,14 @@ fn read_sync(
     let entries = c.u32("entry_count")?;
     let entries = c.check_count(u64::from(entries), 4, "sync samples")?;
     for pending in samples.iter_mut() {
-        pending.sample.is_sync = false;
+        pending.layout.is_sync = false;
     }
     for _ in 0..entries {
         let at = c.offset();
         let number = c.u32("sample_number")? as usize;
         let pending = number.checked_sub(1).and_then(|i| samples.get_mut(i));
         match pending {
-            Some(pending) => pending.sample.is_sync = true,
+            Some(pending) => pending.layout.is_sync = true,
             None => {
                 return Err(c.error_at(at, format!("sync sample number {number} names no sample")));
             }

@@ -61,10 +61,24 @@ impl Sample {
     }
 }
 
+/// Where and when a sample is, before its data and encryption are read; kept small because
+/// untrusted counts of samples described only by defaults are held in this form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SampleLayout {
+    pub(crate) track_id: u32,
+    pub(crate) offset: u64,
+    pub(crate) size: u32,
+    pub(crate) duration: u32,
+    pub(crate) decode_time: u64,
+    pub(crate) composition_offset: i64,
+    pub(crate) is_sync: bool,
+    pub(crate) description_index: u32,
+}
+
 /// A sample whose encryption may still need bytes that are not read yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PendingSample {
-    pub(crate) sample: Sample,
+    pub(crate) layout: SampleLayout,
     pub(crate) crypto: PendingCrypto,
 }
 
@@ -72,16 +86,20 @@ pub(crate) struct PendingSample {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PendingCrypto {
     Clear,
-    Ready(SampleCrypto),
+    Ready(Box<SampleCrypto>),
     /// The IV and subsamples live in auxiliary information at `offset` (`saiz`/`saio`), which
     /// may be inside the `mdat`.
-    Deferred {
-        path: String,
-        offset: u64,
-        size: u8,
-        iv_size: u8,
-        template: SampleCrypto,
-    },
+    Deferred(Box<DeferredCrypto>),
+}
+
+/// Auxiliary information to read once the bytes at `offset` are at hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DeferredCrypto {
+    path: String,
+    offset: u64,
+    size: u8,
+    iv_size: u8,
+    template: SampleCrypto,
 }
 
 /// Byte regions available for resolving samples: `(absolute offset, bytes)`.
@@ -102,17 +120,18 @@ pub(crate) fn resolve(
     path: &str,
 ) -> Result<Vec<Sample>> {
     let mut samples = Vec::with_capacity(pending.len());
-    for (index, PendingSample { mut sample, crypto }) in pending.into_iter().enumerate() {
-        sample.encryption = match crypto {
+    for (index, PendingSample { layout, crypto }) in pending.into_iter().enumerate() {
+        let encryption = match crypto {
             PendingCrypto::Clear => None,
-            PendingCrypto::Ready(crypto) => Some(crypto),
-            PendingCrypto::Deferred {
-                path,
-                offset,
-                size,
-                iv_size,
-                mut template,
-            } => {
+            PendingCrypto::Ready(crypto) => Some(*crypto),
+            PendingCrypto::Deferred(deferred) => {
+                let DeferredCrypto {
+                    path,
+                    offset,
+                    size,
+                    iv_size,
+                    mut template,
+                } = *deferred;
                 let bytes = regions.get(offset, u64::from(size)).ok_or_else(|| {
                     MediaError::malformed(
                         &path,
@@ -128,7 +147,7 @@ pub(crate) fn resolve(
                         c.remaining()
                     )));
                 }
-                check_subsamples(&subsamples, sample.size, &path, offset)?;
+                check_subsamples(&subsamples, layout.size, &path, offset)?;
                 if iv_size > 0 {
                     template.iv = iv;
                 }
@@ -136,24 +155,41 @@ pub(crate) fn resolve(
                 Some(template)
             }
         };
-        sample.data = regions
-            .get(sample.offset, u64::from(sample.size))
+        let SampleLayout {
+            track_id,
+            offset,
+            size,
+            duration,
+            decode_time,
+            composition_offset,
+            is_sync,
+            description_index,
+        } = layout;
+        let data = regions
+            .get(offset, u64::from(size))
             .ok_or_else(|| {
                 MediaError::malformed(
                     path,
-                    sample.offset,
-                    format!(
-                        "sample {index} of track {} ({} bytes at {}) is outside the mdat",
-                        sample.track_id, sample.size, sample.offset
-                    ),
+                    offset,
+                    format!("sample {index} of track {track_id} ({size} bytes at {offset}) is outside the mdat"),
                 )
             })?
             .to_vec();
-        samples.push(sample);
+        samples.push(Sample {
+            track_id,
+            offset,
+            size,
+            duration,
+            decode_time,
+            composition_offset,
+            is_sync,
+            description_index,
+            encryption,
+            data,
+        });
     }
     Ok(samples)
 }
-
 /// Where a run of samples keeps its IVs and subsamples.
 pub(crate) enum AuxSource<'a> {
     /// No auxiliary information: only constant IVs can work.
@@ -204,7 +240,7 @@ pub(crate) fn plan_crypto(
         )));
     }
     for (index, pending) in samples.iter_mut().enumerate() {
-        let key = key_for(&ctx, index, &pending.sample)?;
+        let key = key_for(&ctx, index, &pending.layout)?;
         let iv_size = match (&aux, key) {
             (
                 AuxSource::Senc {
@@ -225,7 +261,7 @@ pub(crate) fn plan_crypto(
             AuxSource::Senc { header, entries } => {
                 let at = entries.offset();
                 let entry = read_aux_entry(entries, iv_size, header.with_subsamples)?;
-                check_subsamples(&entry.subsamples, pending.sample.size, entries.path(), at)?;
+                check_subsamples(&entry.subsamples, pending.layout.size, entries.path(), at)?;
                 Some(Ok(entry))
             }
             AuxSource::Located {
@@ -253,23 +289,23 @@ pub(crate) fn plan_crypto(
                     (Some(Ok(entry)), constant) => {
                         template.iv = constant.clone().unwrap_or(entry.iv);
                         template.subsamples = entry.subsamples;
-                        PendingCrypto::Ready(template)
+                        PendingCrypto::Ready(Box::new(template))
                     }
                     (Some(Err((path, offset, size))), _) => {
                         if let Some(constant) = &params.constant_iv {
                             template.iv = constant.clone();
                         }
-                        PendingCrypto::Deferred {
+                        PendingCrypto::Deferred(Box::new(DeferredCrypto {
                             path,
                             offset,
                             size,
                             iv_size,
                             template,
-                        }
+                        }))
                     }
                     (_, Some(constant)) => {
                         template.iv = constant.clone();
-                        PendingCrypto::Ready(template)
+                        PendingCrypto::Ready(Box::new(template))
                     }
                     (_, None) => {
                         return Err(MediaError::malformed(
@@ -292,7 +328,7 @@ pub(crate) fn plan_crypto(
 fn key_for<'c>(
     ctx: &'c CryptoContext<'_>,
     index: usize,
-    sample: &Sample,
+    sample: &SampleLayout,
 ) -> Result<Option<(FourCc, &'c ProtectionParams)>> {
     let entries = &ctx.track.sample_entries;
     let entry = usize::try_from(sample.description_index)

@@ -200,13 +200,13 @@ impl StreamParser {
         if let Some(first) = self.progressive.first() {
             return Err(MediaError::malformed(
                 "moov",
-                first.sample.offset,
+                first.layout.offset,
                 format!(
                     "{} samples (the first of track {}, {} bytes at {}) lie outside every mdat",
                     self.progressive.len(),
-                    first.sample.track_id,
-                    first.sample.size,
-                    first.sample.offset
+                    first.layout.track_id,
+                    first.layout.size,
+                    first.layout.offset
                 ),
             ));
         }
@@ -389,8 +389,8 @@ impl StreamParser {
         events: &mut Vec<Event>,
     ) -> Result<()> {
         let inside = |p: &PendingSample| {
-            p.sample.offset >= mdat.payload_offset()
-                && p.sample.offset.saturating_add(u64::from(p.sample.size)) <= mdat.end()
+            p.layout.offset >= mdat.payload_offset()
+                && p.layout.offset.saturating_add(u64::from(p.layout.size)) <= mdat.end()
         };
         let (here, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.progressive)
             .into_iter()
