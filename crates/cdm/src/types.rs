@@ -6,16 +6,36 @@
 /// A key ID: an opaque byte string (1..=512 bytes once validated, see [`crate::limits`]).
 pub type KeyId = Vec<u8>;
 
-/// Declares a WebIDL enumeration: each variant with its exact IDL string, `as_str`,
-/// an exact (case-sensitive, as WebIDL requires) `parse`, and the list of all values.
+/// A WebIDL enumeration (or a registry of exact strings) as plain Rust: a closed set of values,
+/// each with one exact IDL string.
+///
+/// This crate knows no JavaScript; the EME layer converts script values to and from these
+/// through this trait, so each enumeration's strings are declared once, in this file.
+pub trait IdlEnum: Copy + 'static {
+    /// The enumeration's IDL name, e.g. `"MediaKeySessionType"`, for error messages.
+    const IDL_NAME: &'static str;
+    /// Every value, in IDL declaration order.
+    const ALL: &'static [Self];
+    /// The exact IDL string of `self`.
+    fn as_str(self) -> &'static str;
+    /// The value whose IDL string is exactly `s` (case-sensitive, as WebIDL requires).
+    fn parse(s: &str) -> Option<Self>;
+}
+
+/// Declares an [`IdlEnum`]: each variant with its exact IDL string. The same `ALL`, `as_str`
+/// and `parse` are also inherent, so callers need not import the trait.
 macro_rules! idl_enum {
     (
         $(#[$meta:meta])*
-        pub enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+ }
+        pub enum $name:ident as $idl_name:literal {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
+        }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $( $(#[$vmeta])* $variant, )+ }
+        pub enum $name {
+            $( $(#[$vmeta])* #[doc = concat!("`\"", $text, "\"`")] $variant, )+
+        }
 
         impl $name {
             /// Every value, in IDL declaration order.
@@ -32,6 +52,19 @@ macro_rules! idl_enum {
             }
         }
 
+        impl IdlEnum for $name {
+            const IDL_NAME: &'static str = $idl_name;
+            const ALL: &'static [Self] = $name::ALL;
+
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+
+            fn parse(s: &str) -> Option<Self> {
+                $name::parse(s)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -42,7 +75,7 @@ macro_rules! idl_enum {
 
 idl_enum! {
     /// `MediaKeySessionType`.
-    pub enum SessionType {
+    pub enum SessionType as "MediaKeySessionType" {
         Temporary = "temporary",
         PersistentLicense = "persistent-license",
     }
@@ -60,7 +93,7 @@ impl SessionType {
 
 idl_enum! {
     /// Initialization Data Types from the EME Initialization Data Format Registry.
-    pub enum InitDataType {
+    pub enum InitDataType as "Initialization Data Type" {
         Cenc = "cenc",
         KeyIds = "keyids",
         WebM = "webm",
@@ -69,7 +102,7 @@ idl_enum! {
 
 idl_enum! {
     /// `MediaKeyStatus`.
-    pub enum KeyStatus {
+    pub enum KeyStatus as "MediaKeyStatus" {
         Usable = "usable",
         Expired = "expired",
         Released = "released",
@@ -83,7 +116,7 @@ idl_enum! {
 
 idl_enum! {
     /// `MediaKeyMessageType`.
-    pub enum MessageType {
+    pub enum MessageType as "MediaKeyMessageType" {
         LicenseRequest = "license-request",
         LicenseRenewal = "license-renewal",
         LicenseRelease = "license-release",
@@ -92,10 +125,21 @@ idl_enum! {
 }
 
 idl_enum! {
+    /// `MediaKeySessionClosedReason`: why a session's `closed` promise resolved.
+    pub enum ClosedReason as "MediaKeySessionClosedReason" {
+        InternalError = "internal-error",
+        ClosedByApplication = "closed-by-application",
+        ReleaseAcknowledged = "release-acknowledged",
+        HardwareContextReset = "hardware-context-reset",
+        ResourceEvicted = "resource-evicted",
+    }
+}
+
+idl_enum! {
     /// `MediaKeysRequirement`; the dictionary default for both `distinctiveIdentifier` and
     /// `persistentState` is `"optional"`.
     #[derive(Default)]
-    pub enum Requirement {
+    pub enum Requirement as "MediaKeysRequirement" {
         Required = "required",
         #[default]
         Optional = "optional",
@@ -106,20 +150,28 @@ idl_enum! {
 /// `MediaKeySystemMediaCapability`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaCapability {
+    /// `contentType`: the MIME type with its `codecs` parameter, exactly as given.
     pub content_type: String,
     /// `None` is the IDL `null` (member absent or null); `Some("")` is a real, unsupported value.
     pub encryption_scheme: Option<String>,
+    /// `robustness`: the empty string means "no particular robustness".
     pub robustness: String,
 }
 
 /// `MediaKeySystemConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Configuration {
+    /// `label`: echoed back to the script unchanged.
     pub label: String,
+    /// `initDataTypes`: strings, as unknown ones are skipped rather than rejected.
     pub init_data_types: Vec<String>,
+    /// `audioCapabilities`.
     pub audio_capabilities: Vec<MediaCapability>,
+    /// `videoCapabilities`.
     pub video_capabilities: Vec<MediaCapability>,
+    /// `distinctiveIdentifier`.
     pub distinctive_identifier: Requirement,
+    /// `persistentState`.
     pub persistent_state: Requirement,
     /// `None` = member absent (the algorithm then uses `["temporary"]`).
     pub session_types: Option<Vec<String>>,
@@ -145,6 +197,9 @@ mod tests {
         }
         for &value in Requirement::ALL {
             assert_eq!(Requirement::parse(value.as_str()), Some(value));
+        }
+        for &value in ClosedReason::ALL {
+            assert_eq!(ClosedReason::parse(value.as_str()), Some(value));
         }
     }
 

@@ -1,112 +1,82 @@
 //! `DOMException`: <https://webidl.spec.whatwg.org/#idl-DOMException>
 
-use boa_engine::{
-    Context, JsData, JsError, JsObject, JsResult, JsString, JsValue, js_string,
-};
+use boa_engine::{Context, JsArgs, JsData, JsError, JsObject, JsResult, JsString, JsValue, js_string};
 use boa_gc::{Finalize, Trace};
 
 use crate::interface::{self, InterfaceBuilder, illegal_invocation};
 use crate::webidl;
 
-/// The error names of WebIDL's table, with their legacy `code` as discriminant
-/// (0 for the names that have none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u16)]
-pub enum ExceptionName {
-    IndexSizeError = 1,
-    HierarchyRequestError = 3,
-    WrongDocumentError = 4,
-    InvalidCharacterError = 5,
-    NoModificationAllowedError = 7,
-    NotFoundError = 8,
-    NotSupportedError = 9,
-    InUseAttributeError = 10,
-    InvalidStateError = 11,
-    SyntaxError = 12,
-    InvalidModificationError = 13,
-    NamespaceError = 14,
-    InvalidAccessError = 15,
-    TypeMismatchError = 17,
-    SecurityError = 18,
-    NetworkError = 19,
-    AbortError = 20,
-    UrlMismatchError = 21,
-    QuotaExceededError = 22,
-    TimeoutError = 23,
-    InvalidNodeTypeError = 24,
-    DataCloneError = 25,
-    EncodingError = 1000,
-    NotReadableError = 1001,
-    UnknownError = 1002,
-    ConstraintError = 1003,
-    DataError = 1004,
-    TransactionInactiveError = 1005,
-    ReadOnlyError = 1006,
-    VersionError = 1007,
-    OperationError = 1008,
-    NotAllowedError = 1009,
+/// Declares WebIDL's error names table, one row per name: the Rust variant, the `name` string,
+/// the legacy `code` (0 for names introduced after the codes were frozen) and, for names that
+/// have one, the legacy constant exposed on `DOMException`. Everything about a name is derived
+/// from its row.
+macro_rules! error_names {
+    ( $( $variant:ident = $name:literal, $code:literal $(, $constant:ident)? ; )+ ) => {
+        /// The error names of WebIDL's table: <https://webidl.spec.whatwg.org/#idl-DOMException-error-names>
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ExceptionName {
+            $( #[doc = concat!("`", $name, "`")] $variant, )+
+        }
+
+        impl ExceptionName {
+            const ALL: &'static [ExceptionName] = &[$(ExceptionName::$variant),+];
+
+            /// The `name` string, e.g. `"InvalidStateError"`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ExceptionName::$variant => $name,)+ }
+            }
+
+            /// The legacy `code`: 0 for names introduced after the numeric codes were frozen.
+            pub fn legacy_code(self) -> u16 {
+                match self { $(ExceptionName::$variant => $code,)+ }
+            }
+        }
+
+        /// The legacy constants of the names in the table, with their codes.
+        const NAME_CONSTANTS: &[(&str, u16)] = &[ $( $( (stringify!($constant), $code), )? )+ ];
+    };
 }
 
+error_names! {
+    IndexSizeError = "IndexSizeError", 1, INDEX_SIZE_ERR;
+    HierarchyRequestError = "HierarchyRequestError", 3, HIERARCHY_REQUEST_ERR;
+    WrongDocumentError = "WrongDocumentError", 4, WRONG_DOCUMENT_ERR;
+    InvalidCharacterError = "InvalidCharacterError", 5, INVALID_CHARACTER_ERR;
+    NoModificationAllowedError = "NoModificationAllowedError", 7, NO_MODIFICATION_ALLOWED_ERR;
+    NotFoundError = "NotFoundError", 8, NOT_FOUND_ERR;
+    NotSupportedError = "NotSupportedError", 9, NOT_SUPPORTED_ERR;
+    InUseAttributeError = "InUseAttributeError", 10, INUSE_ATTRIBUTE_ERR;
+    InvalidStateError = "InvalidStateError", 11, INVALID_STATE_ERR;
+    SyntaxError = "SyntaxError", 12, SYNTAX_ERR;
+    InvalidModificationError = "InvalidModificationError", 13, INVALID_MODIFICATION_ERR;
+    NamespaceError = "NamespaceError", 14, NAMESPACE_ERR;
+    InvalidAccessError = "InvalidAccessError", 15, INVALID_ACCESS_ERR;
+    TypeMismatchError = "TypeMismatchError", 17, TYPE_MISMATCH_ERR;
+    SecurityError = "SecurityError", 18, SECURITY_ERR;
+    NetworkError = "NetworkError", 19, NETWORK_ERR;
+    AbortError = "AbortError", 20, ABORT_ERR;
+    UrlMismatchError = "URLMismatchError", 21, URL_MISMATCH_ERR;
+    QuotaExceededError = "QuotaExceededError", 22, QUOTA_EXCEEDED_ERR;
+    TimeoutError = "TimeoutError", 23, TIMEOUT_ERR;
+    InvalidNodeTypeError = "InvalidNodeTypeError", 24, INVALID_NODE_TYPE_ERR;
+    DataCloneError = "DataCloneError", 25, DATA_CLONE_ERR;
+    EncodingError = "EncodingError", 0;
+    NotReadableError = "NotReadableError", 0;
+    UnknownError = "UnknownError", 0;
+    ConstraintError = "ConstraintError", 0;
+    DataError = "DataError", 0;
+    TransactionInactiveError = "TransactionInactiveError", 0;
+    ReadOnlyError = "ReadOnlyError", 0;
+    VersionError = "VersionError", 0;
+    OperationError = "OperationError", 0;
+    NotAllowedError = "NotAllowedError", 0;
+}
+
+/// Legacy constants whose names left the table; `DOMException` still exposes them.
+const RETIRED_CONSTANTS: [(&str, u16); 3] =
+    [("DOMSTRING_SIZE_ERR", 2), ("NO_DATA_ALLOWED_ERR", 6), ("VALIDATION_ERR", 16)];
+
 impl ExceptionName {
-    const ALL: [ExceptionName; 32] = {
-        use ExceptionName::*;
-        [
-            IndexSizeError, HierarchyRequestError, WrongDocumentError, InvalidCharacterError,
-            NoModificationAllowedError, NotFoundError, NotSupportedError, InUseAttributeError,
-            InvalidStateError, SyntaxError, InvalidModificationError, NamespaceError,
-            InvalidAccessError, TypeMismatchError, SecurityError, NetworkError, AbortError,
-            UrlMismatchError, QuotaExceededError, TimeoutError, InvalidNodeTypeError,
-            DataCloneError, EncodingError, NotReadableError, UnknownError, ConstraintError,
-            DataError, TransactionInactiveError, ReadOnlyError, VersionError, OperationError,
-            NotAllowedError,
-        ]
-    };
-
-    /// The `name` string, e.g. `"InvalidStateError"`.
-    pub fn as_str(self) -> &'static str {
-        use ExceptionName::*;
-        match self {
-            IndexSizeError => "IndexSizeError",
-            HierarchyRequestError => "HierarchyRequestError",
-            WrongDocumentError => "WrongDocumentError",
-            InvalidCharacterError => "InvalidCharacterError",
-            NoModificationAllowedError => "NoModificationAllowedError",
-            NotFoundError => "NotFoundError",
-            NotSupportedError => "NotSupportedError",
-            InUseAttributeError => "InUseAttributeError",
-            InvalidStateError => "InvalidStateError",
-            SyntaxError => "SyntaxError",
-            InvalidModificationError => "InvalidModificationError",
-            NamespaceError => "NamespaceError",
-            InvalidAccessError => "InvalidAccessError",
-            TypeMismatchError => "TypeMismatchError",
-            SecurityError => "SecurityError",
-            NetworkError => "NetworkError",
-            AbortError => "AbortError",
-            UrlMismatchError => "URLMismatchError",
-            QuotaExceededError => "QuotaExceededError",
-            TimeoutError => "TimeoutError",
-            InvalidNodeTypeError => "InvalidNodeTypeError",
-            DataCloneError => "DataCloneError",
-            EncodingError => "EncodingError",
-            NotReadableError => "NotReadableError",
-            UnknownError => "UnknownError",
-            ConstraintError => "ConstraintError",
-            DataError => "DataError",
-            TransactionInactiveError => "TransactionInactiveError",
-            ReadOnlyError => "ReadOnlyError",
-            VersionError => "VersionError",
-            OperationError => "OperationError",
-            NotAllowedError => "NotAllowedError",
-        }
-    }
-
-    /// The legacy `code`: 0 for names introduced after the numeric codes were frozen.
-    pub fn legacy_code(self) -> u16 {
-        let code = self as u16;
-        if code >= 1000 { 0 } else { code }
-    }
-
     /// The name's legacy code, 0 for any name not in the table.
     pub fn code_for(name: &str) -> u16 {
         Self::ALL
@@ -116,34 +86,12 @@ impl ExceptionName {
     }
 }
 
-/// The legacy constants on `DOMException` and its prototype.
-const LEGACY_CONSTANTS: [(&str, u16); 25] = [
-    ("INDEX_SIZE_ERR", 1),
-    ("DOMSTRING_SIZE_ERR", 2),
-    ("HIERARCHY_REQUEST_ERR", 3),
-    ("WRONG_DOCUMENT_ERR", 4),
-    ("INVALID_CHARACTER_ERR", 5),
-    ("NO_DATA_ALLOWED_ERR", 6),
-    ("NO_MODIFICATION_ALLOWED_ERR", 7),
-    ("NOT_FOUND_ERR", 8),
-    ("NOT_SUPPORTED_ERR", 9),
-    ("INUSE_ATTRIBUTE_ERR", 10),
-    ("INVALID_STATE_ERR", 11),
-    ("SYNTAX_ERR", 12),
-    ("INVALID_MODIFICATION_ERR", 13),
-    ("NAMESPACE_ERR", 14),
-    ("INVALID_ACCESS_ERR", 15),
-    ("VALIDATION_ERR", 16),
-    ("TYPE_MISMATCH_ERR", 17),
-    ("SECURITY_ERR", 18),
-    ("NETWORK_ERR", 19),
-    ("ABORT_ERR", 20),
-    ("URL_MISMATCH_ERR", 21),
-    ("QUOTA_EXCEEDED_ERR", 22),
-    ("TIMEOUT_ERR", 23),
-    ("INVALID_NODE_TYPE_ERR", 24),
-    ("DATA_CLONE_ERR", 25),
-];
+/// Every legacy constant in code order, the order WebIDL defines them in.
+fn legacy_constants() -> Vec<(&'static str, u16)> {
+    let mut constants: Vec<_> = NAME_CONSTANTS.iter().chain(&RETIRED_CONSTANTS).copied().collect();
+    constants.sort_by_key(|&(_, code)| code);
+    constants
+}
 
 /// The platform object's state: WebIDL's `name` and `message`.
 #[derive(Debug, Trace, Finalize, JsData)]
@@ -180,8 +128,8 @@ fn this_exception(this: &JsValue) -> JsResult<(JsString, JsString)> {
 // https://webidl.spec.whatwg.org/#dom-domexception-domexception
 fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     interface::require_new(new_target, INTERFACE)?;
-    let message = webidl::optional_dom_string(args.first(), js_string!(), ctx)?;
-    let name = webidl::optional_dom_string(args.get(1), js_string!("Error"), ctx)?;
+    let message = webidl::optional_dom_string(args.get_or_undefined(0), js_string!(), ctx)?;
+    let name = webidl::optional_dom_string(args.get_or_undefined(1), js_string!("Error"), ctx)?;
     let prototype = interface::prototype_from_new_target(new_target, INTERFACE, ctx)?;
     Ok(JsObject::from_proto_and_data(prototype, DomException { name, message }).into())
 }
@@ -206,7 +154,7 @@ pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {
         .attribute("name", get_name, None)
         .attribute("message", get_message, None)
         .attribute("code", get_code, None);
-    for (constant, code) in LEGACY_CONSTANTS {
+    for (constant, code) in legacy_constants() {
         builder = builder.constant(constant, code);
     }
     // WebIDL: DOMException's prototype inherits from %Error.prototype%.

@@ -1,7 +1,7 @@
 //! `ErrorEvent`: <https://html.spec.whatwg.org/multipage/webappapis.html#errorevent>
 //! — what "report an exception" fires at the global.
 
-use boa_engine::{Context, JsData, JsObject, JsResult, JsString, JsValue, js_string};
+use boa_engine::{Context, JsArgs, JsData, JsObject, JsResult, JsString, JsValue, js_string};
 use boa_gc::{Finalize, Trace};
 
 use crate::event::{self, Event, EventInit};
@@ -46,18 +46,18 @@ fn with_details(event: Event, d: ErrorDetails) -> ErrorEvent {
 fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     interface::require_new(new_target, INTERFACE)?;
     let event_type = event::required_type_argument(args, INTERFACE, ctx)?;
-    let dict = webidl::dictionary(args.get(1), "ErrorEventInit")?;
+    let dict = webidl::dictionary(args.get_or_undefined(1), "ErrorEventInit")?;
     let init = EventInit::from_dictionary(&dict, ctx)?;
     // ErrorEventInit members in lexicographic order: colno, error, filename, lineno, message.
     let colno = webidl::member(&dict, "colno", ctx)?;
     let colno = if colno.is_undefined() { 0 } else { colno.to_u32(ctx)? };
     let error = webidl::member(&dict, "error", ctx)?;
     let filename = webidl::member(&dict, "filename", ctx)?;
-    let filename = webidl::optional_dom_string(Some(&filename), JsString::default(), ctx)?;
+    let filename = webidl::optional_dom_string(&filename, JsString::default(), ctx)?;
     let lineno = webidl::member(&dict, "lineno", ctx)?;
     let lineno = if lineno.is_undefined() { 0 } else { lineno.to_u32(ctx)? };
     let message = webidl::member(&dict, "message", ctx)?;
-    let message = webidl::optional_dom_string(Some(&message), JsString::default(), ctx)?;
+    let message = webidl::optional_dom_string(&message, JsString::default(), ctx)?;
     let prototype = interface::prototype_from_new_target(new_target, INTERFACE, ctx)?;
     let event = Event::new(event_type, init, ctx);
     let details = ErrorDetails { message, filename, lineno, colno, error };

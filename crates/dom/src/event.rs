@@ -1,7 +1,7 @@
 //! `Event`: <https://dom.spec.whatwg.org/#interface-event>
 
 use boa_engine::{
-    Context, JsData, JsNativeError, JsObject, JsResult, JsString, JsValue, js_string,
+    Context, JsArgs, JsData, JsNativeError, JsObject, JsResult, JsString, JsValue, js_string,
     object::builtins::JsFunction,
     property::PropertyDescriptor,
 };
@@ -149,7 +149,7 @@ fn this_event(this: &JsValue, ctx: &Context) -> JsResult<Event> {
 fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     interface::require_new(new_target, INTERFACE)?;
     let event_type = required_type_argument(args, INTERFACE, ctx)?;
-    let dict = webidl::dictionary(args.get(1), "EventInit")?;
+    let dict = webidl::dictionary(args.get_or_undefined(1), "EventInit")?;
     let init = EventInit::from_dictionary(&dict, ctx)?;
     let prototype = interface::prototype_from_new_target(new_target, INTERFACE, ctx)?;
     let event = Event::new(event_type, init, ctx);
@@ -216,7 +216,7 @@ fn get_cancel_bubble(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResu
 
 fn set_cancel_bubble(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let event = this_event(this, ctx)?;
-    if args.first().is_some_and(JsValue::to_boolean) {
+    if args.get_or_undefined(0).to_boolean() {
         event.state.borrow_mut().stop_propagation = true;
     }
     Ok(JsValue::undefined())
@@ -236,7 +236,7 @@ fn get_return_value(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResul
 
 fn set_return_value(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let event = this_event(this, ctx)?;
-    if !args.first().is_some_and(JsValue::to_boolean) {
+    if !args.get_or_undefined(0).to_boolean() {
         event.cancel();
     }
     Ok(JsValue::undefined())
@@ -267,8 +267,8 @@ fn get_time_stamp(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<
 fn init_event(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let event = this_event(this, ctx)?;
     let event_type = required_type_argument(args, INTERFACE, ctx)?;
-    let bubbles = args.get(1).is_some_and(JsValue::to_boolean);
-    let cancelable = args.get(2).is_some_and(JsValue::to_boolean);
+    let bubbles = args.get_or_undefined(1).to_boolean();
+    let cancelable = args.get_or_undefined(2).to_boolean();
     let mut state = event.state.borrow_mut();
     if state.dispatching {
         return Ok(JsValue::undefined());

@@ -4,9 +4,7 @@
 
 use std::cell::Cell;
 
-use boa_engine::{
-    Context, JsData, JsObject, JsResult, JsString, JsValue, js_string,
-};
+use boa_engine::{Context, JsArgs, JsData, JsNativeError, JsObject, JsResult, JsString, JsValue, js_string};
 use boa_gc::{Finalize, Gc, GcRefCell, Trace};
 
 use crate::dom_exception::{self, ExceptionName};
@@ -50,6 +48,7 @@ pub struct EventTarget {
 }
 
 impl EventTarget {
+    /// A target with no listeners and no event handlers.
     pub fn new() -> Self {
         Self::default()
     }
@@ -101,52 +100,51 @@ fn same_callback(a: &Callback, b: &Callback) -> bool {
     }
 }
 
-/// The value of the event handler attribute for `event_type` (`null` when unset).
-pub fn get_event_handler(target: &JsValue, event_type: &str, interface: &str, ctx: &Context) -> JsResult<JsValue> {
-    let target = this_target(target, interface, ctx)?;
-    let state = target.state.borrow();
-    Ok(state
-        .handlers
-        .iter()
-        .find(|(t, _)| t.to_std_string_escaped() == event_type)
-        .map_or(JsValue::null(), |(_, h)| h.clone().into()))
-}
+impl EventTarget {
+    /// The value of the event handler attribute for `event_type` (`null` when unset).
+    pub fn event_handler(&self, event_type: &str) -> JsValue {
+        self.state
+            .borrow()
+            .handlers
+            .iter()
+            .find(|(t, _)| *t == event_type)
+            .map_or(JsValue::null(), |(_, h)| h.clone().into())
+    }
 
-/// Sets the event handler attribute for `event_type`. `[LegacyTreatNonObjectAsNull]`: any
-/// object is kept (calling a non-callable one reports a TypeError at dispatch), anything else
-/// clears it. The handler's listener is added when it first becomes non-null and removed when
-/// it is cleared, so its place among `addEventListener` listeners is the spec's.
-pub fn set_event_handler(target: &JsValue, event_type: &str, value: &JsValue, interface: &str, ctx: &Context) -> JsResult<JsValue> {
-    let target = this_target(target, interface, ctx)?;
-    let event_type = JsString::from(event_type);
-    let was_set;
-    {
-        let mut state = target.state.borrow_mut();
-        was_set = state.handlers.iter().any(|(t, _)| *t == event_type);
-        state.handlers.retain(|(t, _)| *t != event_type);
-        if let Some(object) = value.as_object() {
-            state.handlers.push((event_type.clone(), object));
+    /// Sets the event handler attribute for `event_type`. `[LegacyTreatNonObjectAsNull]`: any
+    /// object is kept (calling a non-callable one does nothing at dispatch), anything else
+    /// clears it. The handler's listener is added when it first becomes non-null and removed
+    /// when it is cleared, so its place among `addEventListener` listeners is the spec's.
+    pub fn set_event_handler(&self, event_type: &str, value: &JsValue) {
+        let event_type = JsString::from(event_type);
+        let was_set;
+        {
+            let mut state = self.state.borrow_mut();
+            was_set = state.handlers.iter().any(|(t, _)| *t == event_type);
+            state.handlers.retain(|(t, _)| *t != event_type);
+            if let Some(object) = value.as_object() {
+                state.handlers.push((event_type.clone(), object));
+            }
+        }
+        match (was_set, value.is_object()) {
+            (false, true) => self.add_listener(Listener {
+                event_type,
+                callback: Callback::Handler,
+                capture: false,
+                once: false,
+                passive: false,
+                removed: Cell::new(false),
+            }),
+            (true, false) => self.remove_listener(&event_type, &Callback::Handler, false),
+            _ => {}
         }
     }
-    match (was_set, value.is_object()) {
-        (false, true) => target.add_listener(Listener {
-            event_type,
-            callback: Callback::Handler,
-            capture: false,
-            once: false,
-            passive: false,
-            removed: Cell::new(false),
-        }),
-        (true, false) => target.remove_listener(&event_type, &Callback::Handler, false),
-        _ => {}
-    }
-    Ok(JsValue::undefined())
 }
 
-fn this_target(this: &JsValue, interface: &str, ctx: &Context) -> JsResult<EventTarget> {
+fn this_target(this: &JsValue, ctx: &Context) -> JsResult<EventTarget> {
     this_or_global(this, ctx)
         .and_then(|o| EventTarget::of(&o, ctx))
-        .ok_or_else(|| illegal_invocation(interface))
+        .ok_or_else(|| illegal_invocation(INTERFACE))
 }
 
 /// WebIDL's "this value" step for operations and attributes: `undefined` or `null` stands for
@@ -258,44 +256,51 @@ fn call_listener(listener: &Listener, target_state: &EventTarget, target: &JsObj
     Ok(())
 }
 
-/// `capture` (and for addEventListener `once` / `passive`) from the options argument.
-fn flatten_options(options: Option<&JsValue>, ctx: &mut Context) -> JsResult<(bool, bool, bool)> {
-    match options {
-        Some(value) if value.is_object() => {
-            let dict = webidl::dictionary(Some(value), "AddEventListenerOptions")?;
-            let capture = webidl::member(&dict, "capture", ctx)?.to_boolean();
-            let once = webidl::member(&dict, "once", ctx)?.to_boolean();
-            let passive = webidl::member(&dict, "passive", ctx)?.to_boolean();
-            Ok((capture, once, passive))
-        }
-        Some(value) => Ok((value.to_boolean(), false, false)),
-        None => Ok((false, false, false)),
+/// `capture` (and for addEventListener `once` / `passive`) from the options argument: a
+/// dictionary, or a boolean standing for `capture`.
+fn flatten_options(options: &JsValue, ctx: &mut Context) -> JsResult<(bool, bool, bool)> {
+    if !options.is_object() {
+        return Ok((options.to_boolean(), false, false));
     }
+    let dict = webidl::dictionary(options, "AddEventListenerOptions")?;
+    let capture = webidl::member(&dict, "capture", ctx)?.to_boolean();
+    let once = webidl::member(&dict, "once", ctx)?.to_boolean();
+    let passive = webidl::member(&dict, "passive", ctx)?.to_boolean();
+    Ok((capture, once, passive))
 }
 
-/// The `callback` argument (`EventListener?`): null/undefined → None, objects kept, else TypeError.
-fn listener_callback(value: Option<&JsValue>) -> JsResult<Option<JsObject>> {
-    match value {
-        None => Ok(None),
-        Some(v) if v.is_null_or_undefined() => Ok(None),
-        Some(v) => v.as_object().map(Some).ok_or_else(|| {
-            boa_engine::JsNativeError::typ()
-                .with_message("The callback provided as parameter 2 is not an object.")
-                .into()
-        }),
-    }
+/// What `addEventListener` and `removeEventListener` read from their arguments, in order: the
+/// target (brand check), `type` (both arguments are required), `callback` (`EventListener?`:
+/// null/undefined → None, objects kept, else TypeError) and the flattened options.
+struct ListenerArguments {
+    target: EventTarget,
+    event_type: JsString,
+    callback: Option<JsObject>,
+    capture: bool,
+    once: bool,
+    passive: bool,
 }
 
-fn type_argument(args: &[JsValue], method: &str, ctx: &mut Context) -> JsResult<JsString> {
+fn listener_arguments(this: &JsValue, args: &[JsValue], method: &str, ctx: &mut Context) -> JsResult<ListenerArguments> {
+    let target = this_target(this, ctx)?;
     if args.len() < 2 {
-        return Err(boa_engine::JsNativeError::typ()
+        return Err(JsNativeError::typ()
             .with_message(format!(
                 "Failed to execute '{method}' on 'EventTarget': 2 arguments required, but only {} present.",
                 args.len()
             ))
             .into());
     }
-    webidl::dom_string(&args[0], ctx)
+    let event_type = webidl::dom_string(&args[0], ctx)?;
+    let callback = if args[1].is_null_or_undefined() {
+        None
+    } else {
+        Some(args[1].as_object().ok_or_else(|| {
+            JsNativeError::typ().with_message("The callback provided as parameter 2 is not an object.")
+        })?)
+    };
+    let (capture, once, passive) = flatten_options(args.get_or_undefined(2), ctx)?;
+    Ok(ListenerArguments { target, event_type, callback, capture, once, passive })
 }
 
 // https://dom.spec.whatwg.org/#dom-eventtarget-eventtarget
@@ -307,10 +312,8 @@ fn constructor(new_target: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResu
 
 // https://dom.spec.whatwg.org/#dom-eventtarget-addeventlistener
 fn add_event_listener(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let target = this_target(this, INTERFACE, ctx)?;
-    let event_type = type_argument(args, "addEventListener", ctx)?;
-    let callback = listener_callback(args.get(1))?;
-    let (capture, once, passive) = flatten_options(args.get(2), ctx)?;
+    let ListenerArguments { target, event_type, callback, capture, once, passive } =
+        listener_arguments(this, args, "addEventListener", ctx)?;
     if let Some(callback) = callback {
         target.add_listener(Listener {
             event_type,
@@ -326,10 +329,8 @@ fn add_event_listener(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> Js
 
 // https://dom.spec.whatwg.org/#dom-eventtarget-removeeventlistener
 fn remove_event_listener(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let target = this_target(this, INTERFACE, ctx)?;
-    let event_type = type_argument(args, "removeEventListener", ctx)?;
-    let callback = listener_callback(args.get(1))?;
-    let (capture, _, _) = flatten_options(args.get(2), ctx)?;
+    let ListenerArguments { target, event_type, callback, capture, .. } =
+        listener_arguments(this, args, "removeEventListener", ctx)?;
     if let Some(callback) = callback {
         target.remove_listener(&event_type, &Callback::Object(callback), capture);
     }
@@ -346,7 +347,7 @@ fn dispatch_event(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResu
         .and_then(JsValue::as_object)
         .filter(|o| Event::of(o, ctx).is_some())
         .ok_or_else(|| {
-            boa_engine::JsNativeError::typ()
+            JsNativeError::typ()
                 .with_message("Failed to execute 'dispatchEvent' on 'EventTarget': parameter 1 is not of type 'Event'.")
         })?;
     let event = Event::of(&event_object, ctx).ok_or_else(|| illegal_invocation("Event"))?;

@@ -7,11 +7,13 @@
 use std::collections::HashMap;
 
 use boa_engine::{
-    Context, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue, NativeFunction,
+    Context, JsArgs, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue, NativeFunction,
     js_string,
     object::{FunctionObjectBuilder, JsObject as Obj, builtins::JsFunction},
     property::{Attribute, PropertyDescriptor, PropertyKey},
 };
+
+use crate::event_target::EventTarget;
 
 /// A native operation or accessor body: `(this, args, ctx)`.
 pub type NativeFn = fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>;
@@ -134,18 +136,47 @@ impl<'ctx> InterfaceBuilder<'ctx> {
 
     /// A regular attribute: accessor {enumerable, configurable}; `setter: None` = readonly.
     pub fn attribute(self, name: &str, getter: NativeFn, setter: Option<NativeFn>) -> Self {
-        let get = Self::function(self.ctx, JsString::from(format!("get {name}")), 0, getter);
-        let mut desc = PropertyDescriptor::builder()
-            .get(get)
-            .enumerable(true)
-            .configurable(true);
-        desc = match setter {
-            Some(setter) => {
-                desc.set(Self::function(self.ctx, JsString::from(format!("set {name}")), 1, setter))
-            }
-            None => desc.set(JsValue::undefined()),
+        self.accessor(name, NativeFunction::from_fn_ptr(getter), setter.map(NativeFunction::from_fn_ptr))
+    }
+
+    /// An event handler IDL attribute, `attribute EventHandler on<event_type>`
+    /// (<https://html.spec.whatwg.org/multipage/webappapis.html#event-handler-idl-attributes>).
+    /// `is_instance` is the interface's brand check: both accessors throw "Illegal invocation"
+    /// for any other `this`, including an `EventTarget` of another interface.
+    pub fn event_handler(self, event_type: &'static str, is_instance: fn(&JsObject) -> bool) -> Self {
+        let interface = self.name;
+        let target = move |this: &JsValue, ctx: &Context| {
+            this.as_object()
+                .filter(is_instance)
+                .and_then(|object| EventTarget::of(&object, ctx))
+                .ok_or_else(|| illegal_invocation(interface))
         };
-        self.define(JsString::from(name), desc.build())
+        let get = NativeFunction::from_copy_closure(move |this, _, ctx| {
+            Ok(target(this, ctx)?.event_handler(event_type))
+        });
+        let set = NativeFunction::from_copy_closure(move |this, args, ctx| {
+            target(this, ctx)?.set_event_handler(event_type, args.get_or_undefined(0));
+            Ok(JsValue::undefined())
+        });
+        self.accessor(&format!("on{event_type}"), get, Some(set))
+    }
+
+    fn accessor(self, name: &str, getter: NativeFunction, setter: Option<NativeFunction>) -> Self {
+        let build = |prefix: &str, length: usize, body: NativeFunction| {
+            FunctionObjectBuilder::new(self.ctx.realm(), body)
+                .name(JsString::from(format!("{prefix} {name}")))
+                .length(length)
+                .build()
+        };
+        let get = build("get", 0, getter);
+        let set = setter.map_or(JsValue::undefined(), |setter| build("set", 1, setter).into());
+        let desc = PropertyDescriptor::builder()
+            .get(get)
+            .set(set)
+            .enumerable(true)
+            .configurable(true)
+            .build();
+        self.define(JsString::from(name), desc)
     }
 
     /// A constant on both the interface object and the prototype: {enumerable} only.

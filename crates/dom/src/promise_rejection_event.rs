@@ -1,7 +1,7 @@
 //! `PromiseRejectionEvent`: <https://html.spec.whatwg.org/multipage/webappapis.html#promiserejectionevent>
 //! — what "notify about rejected promises" fires at the global as `unhandledrejection`.
 
-use boa_engine::{Context, JsData, JsNativeError, JsObject, JsResult, JsValue, js_string};
+use boa_engine::{Context, JsArgs, JsData, JsNativeError, JsObject, JsResult, JsValue, js_string};
 use boa_gc::{Finalize, Trace};
 
 use crate::event::{self, Event, EventInit};
@@ -30,7 +30,7 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     interface::require_new(new_target, INTERFACE)?;
     let event_type = event::required_type_argument(args, INTERFACE, ctx)?;
     // `PromiseRejectionEventInit eventInitDict` is not optional: it has a required member.
-    let dict = webidl::dictionary(args.get(1), "PromiseRejectionEventInit")?;
+    let dict = webidl::dictionary(args.get_or_undefined(1), "PromiseRejectionEventInit")?;
     let init = EventInit::from_dictionary(&dict, ctx)?;
     // PromiseRejectionEventInit members in lexicographic order: promise, reason.
     let promise = webidl::member(&dict, "promise", ctx)?;

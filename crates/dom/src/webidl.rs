@@ -17,34 +17,32 @@ pub fn dom_string(value: &JsValue, ctx: &mut Context) -> JsResult<JsString> {
     value.to_string(ctx)
 }
 
-/// An optional `DOMString` argument with a default for `undefined`/absent.
-pub fn optional_dom_string(value: Option<&JsValue>, default: JsString, ctx: &mut Context) -> JsResult<JsString> {
-    match value {
-        None => Ok(default),
-        Some(v) if v.is_undefined() => Ok(default),
-        Some(v) => dom_string(v, ctx),
-    }
+/// An optional `DOMString` argument or dictionary member with a default for `undefined` (an
+/// absent argument reads as `undefined` through `JsArgs::get_or_undefined`).
+pub fn optional_dom_string(value: &JsValue, default: JsString, ctx: &mut Context) -> JsResult<JsString> {
+    if value.is_undefined() { Ok(default) } else { dom_string(value, ctx) }
 }
 
-/// A WebIDL enumeration: ToString, then the value must be one of `values` exactly.
-pub fn enumeration<'a>(value: &JsValue, values: &[&'a str], enum_name: &str, ctx: &mut Context) -> JsResult<&'a str> {
+/// A WebIDL enumeration: ToString, then the string must be exactly the IDL string of one of
+/// `values` (`as_str` gives it). Generic over the value type so that one list of strings, the
+/// enum's own, serves both directions; `enum_name` is the IDL name for the TypeError message.
+pub fn enumeration<T: Copy>(value: &JsValue, values: &[T], as_str: impl Fn(T) -> &'static str, enum_name: &str, ctx: &mut Context) -> JsResult<T> {
     let s = dom_string(value, ctx)?.to_std_string_escaped();
-    values.iter().copied().find(|v| *v == s).ok_or_else(|| {
+    values.iter().copied().find(|v| as_str(*v) == s).ok_or_else(|| {
         type_error(format!("The provided value '{s}' is not a valid enum value of type {enum_name}"))
     })
 }
 
 /// A dictionary argument: `undefined`/`null` is the empty dictionary (None), an object is read
 /// member by member, anything else is a TypeError.
-pub fn dictionary(value: Option<&JsValue>, dict_name: &str) -> JsResult<Option<JsObject>> {
-    match value {
-        None => Ok(None),
-        Some(v) if v.is_null_or_undefined() => Ok(None),
-        Some(v) => v
-            .as_object()
-            .map(Some)
-            .ok_or_else(|| type_error(format!("The provided value is not of type '{dict_name}'"))),
+pub fn dictionary(value: &JsValue, dict_name: &str) -> JsResult<Option<JsObject>> {
+    if value.is_null_or_undefined() {
+        return Ok(None);
     }
+    value
+        .as_object()
+        .map(Some)
+        .ok_or_else(|| type_error(format!("The provided value is not of type '{dict_name}'")))
 }
 
 /// A dictionary member's value (`undefined` when absent or the dictionary is empty).

@@ -14,9 +14,9 @@ pub mod navigator;
 use std::fmt;
 use std::rc::Rc;
 
-use boa_engine::{Context, JsError, JsNativeError, JsResult};
-use eme_cdm::{CdmError, ClearKey, ErrorKind, KeySystem};
-use eme_dom::{ExceptionName, dom_exception};
+use boa_engine::{Context, JsError, JsNativeError, JsResult, JsString, JsValue};
+use eme_cdm::{CdmError, ClearKey, ErrorKind, KeySystem, types::IdlEnum};
+use eme_dom::{ExceptionName, dom_exception, webidl};
 
 /// What an embedder can choose about the EME surface.
 #[derive(Clone)]
@@ -62,6 +62,17 @@ pub(crate) fn cdm_error(error: CdmError, ctx: &mut Context) -> JsError {
         ErrorKind::InvalidAccessError => ExceptionName::InvalidAccessError,
     };
     dom_exception::error(ctx, name, &error.message)
+}
+
+/// A WebIDL enumeration value converted from JS to the CDM's enum `E`: ToString, then one of
+/// `E`'s IDL strings exactly, else a TypeError naming the enumeration.
+pub(crate) fn idl_enum<E: IdlEnum>(value: &JsValue, ctx: &mut Context) -> JsResult<E> {
+    webidl::enumeration(value, E::ALL, E::as_str, E::IDL_NAME, ctx)
+}
+
+/// A CDM enum value as the JS string WebIDL maps it to.
+pub(crate) fn idl_string<E: IdlEnum>(value: E) -> JsValue {
+    JsString::from(value.as_str()).into()
 }
 
 /// A `DOMException` named `name`.

@@ -1,7 +1,7 @@
 //! `MediaEncryptedEvent`: <https://w3c.github.io/encrypted-media/#mediaencryptedevent>
 
 use boa_engine::{
-    Context, JsData, JsObject, JsResult, JsString, JsValue,
+    Context, JsArgs, JsData, JsObject, JsResult, JsString, JsValue,
     object::builtins::JsArrayBuffer,
 };
 use boa_gc::{Finalize, Trace};
@@ -29,7 +29,7 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     let event_type = event::required_type_argument(args, INTERFACE, ctx)?;
     // MediaEncryptedEventInit: EventInit members, then `initData` (ArrayBuffer?, default
     // null) and `initDataType` (default "").
-    let dict = webidl::dictionary(args.get(1), "MediaEncryptedEventInit")?;
+    let dict = webidl::dictionary(args.get_or_undefined(1), "MediaEncryptedEventInit")?;
     let init = EventInit::from_dictionary(&dict, ctx)?;
     let init_data = webidl::member(&dict, "initData", ctx)?;
     let init_data = if init_data.is_null_or_undefined() {
@@ -43,7 +43,7 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
         )
     };
     let init_data_type = webidl::member(&dict, "initDataType", ctx)?;
-    let init_data_type = webidl::optional_dom_string(Some(&init_data_type), JsString::default(), ctx)?;
+    let init_data_type = webidl::optional_dom_string(&init_data_type, JsString::default(), ctx)?;
     let prototype = interface::prototype_from_new_target(new_target, INTERFACE, ctx)?;
     let event = Event::new(event_type, init, ctx);
     Ok(event::create_event_object(prototype, MediaEncryptedEvent { event, init_data_type, init_data }, ctx)?.into())

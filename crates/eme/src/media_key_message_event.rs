@@ -1,7 +1,7 @@
 //! `MediaKeyMessageEvent`: <https://w3c.github.io/encrypted-media/#mediakeymessageevent>
 
 use boa_engine::{
-    Context, JsData, JsObject, JsResult, JsString, JsValue, js_string,
+    Context, JsArgs, JsData, JsObject, JsResult, JsValue, js_string,
     object::builtins::JsArrayBuffer,
 };
 use boa_gc::{Finalize, Trace};
@@ -13,15 +13,16 @@ use eme_dom::{
     webidl,
 };
 
-use crate::type_error;
+use crate::{idl_enum, idl_string, type_error};
 
 const INTERFACE: &str = "MediaKeyMessageEvent";
-const MESSAGE_TYPES: [&str; 4] = ["license-request", "license-renewal", "license-release", "individualization-request"];
 
+/// Native data of a `MediaKeyMessageEvent`: the embedded `Event` and its two attributes.
 #[derive(Debug, Trace, Finalize, JsData)]
 pub struct MediaKeyMessageEvent {
     event: Event,
-    message_type: &'static str,
+    #[unsafe_ignore_trace] // a field-less enum of eme_cdm, which cannot hold a JS value
+    message_type: MessageType,
     message: JsObject,
 }
 
@@ -31,7 +32,7 @@ pub(crate) fn create(message_type: MessageType, message: &[u8], ctx: &mut Contex
     let message = webidl::array_buffer(message, ctx)?;
     let event = Event::new(js_string!("message"), EventInit::default(), ctx);
     let prototype = interface::prototype_of(ctx, INTERFACE)?;
-    event::create_event_object(prototype, MediaKeyMessageEvent { event, message_type: message_type.as_str(), message }, ctx)
+    event::create_event_object(prototype, MediaKeyMessageEvent { event, message_type, message }, ctx)
 }
 
 // https://w3c.github.io/encrypted-media/#dom-mediakeymessageevent-constructor
@@ -43,7 +44,7 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     }
     // MediaKeyMessageEventInit: inherited EventInit members first, then `message`,
     // `messageType` (lexicographic); both are required.
-    let dict = webidl::dictionary(args.get(1), "MediaKeyMessageEventInit")?;
+    let dict = webidl::dictionary(args.get_or_undefined(1), "MediaKeyMessageEventInit")?;
     let init = EventInit::from_dictionary(&dict, ctx)?;
     let message = webidl::member(&dict, "message", ctx)?;
     if message.is_undefined() {
@@ -57,7 +58,7 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     if message_type.is_undefined() {
         return Err(type_error("required member messageType is undefined"));
     }
-    let message_type = webidl::enumeration(&message_type, &MESSAGE_TYPES, "MediaKeyMessageType", ctx)?;
+    let message_type = idl_enum::<MessageType>(&message_type, ctx)?;
     let prototype = interface::prototype_from_new_target(new_target, INTERFACE, ctx)?;
     let event = Event::new(event_type, init, ctx);
     Ok(event::create_event_object(prototype, MediaKeyMessageEvent { event, message_type, message }, ctx)?.into())
@@ -65,7 +66,7 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
 
 
 fn get_message_type(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    interface::with_this::<MediaKeyMessageEvent, _>(this, INTERFACE, |e| JsString::from(e.message_type).into())
+    interface::with_this::<MediaKeyMessageEvent, _>(this, INTERFACE, |e| idl_string(e.message_type))
 }
 
 fn get_message(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {

@@ -5,12 +5,12 @@
 //! the task that settles it, and events fire from later tasks.
 
 use boa_engine::{
-    Context, JsData, JsObject, JsResult, JsString, JsValue, js_string,
+    Context, JsData, JsObject, JsResult, JsString, JsValue,
     builtins::promise::ResolvingFunctions,
     object::builtins::JsPromise,
 };
 use boa_gc::{Finalize, Gc, GcRefCell, Trace};
-use eme_cdm::{CdmError, KeyStatus, SessionMessage, SessionType};
+use eme_cdm::{CdmError, KeyStatus, SessionMessage, SessionType, types::ClosedReason};
 use eme_dom::{
     ExceptionName,
     event_target::{self, EventTarget},
@@ -23,25 +23,9 @@ use eme_dom::{
 
 use crate::media_key_status_map::{self, StatusEntries};
 use crate::media_keys::CdmInstance;
-use crate::{cdm_error, dom_error, media_key_message_event, require_arguments, settle_in_task, type_error};
+use crate::{cdm_error, dom_error, idl_string, media_key_message_event, require_arguments, settle_in_task, type_error};
 
 const INTERFACE: &str = "MediaKeySession";
-
-/// `MediaKeySessionClosedReason` values this implementation produces.
-#[derive(Debug, Clone, Copy)]
-enum ClosedReason {
-    ClosedByApplication,
-    ReleaseAcknowledged,
-}
-
-impl ClosedReason {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::ClosedByApplication => "closed-by-application",
-            Self::ReleaseAcknowledged => "release-acknowledged",
-        }
-    }
-}
 
 /// The session's link to its CDM.
 #[derive(Finalize, Trace)]
@@ -69,6 +53,7 @@ struct SessionState {
     closing_or_closed: bool,
 }
 
+/// Native data of a `MediaKeySession`: its embedded `EventTarget` and its state.
 #[derive(Trace, Finalize, JsData)]
 pub struct MediaKeySession {
     event_target: EventTarget,
@@ -127,26 +112,45 @@ fn get_key_statuses(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<
     Ok(this_session(this)?.1.borrow().key_statuses.clone().into())
 }
 
-fn get_onkeystatuseschange(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    event_target::get_event_handler(this, "keystatuseschange", INTERFACE, ctx)
-}
-
-fn set_onkeystatuseschange(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    this_session(this)?;
-    event_target::set_event_handler(this, "keystatuseschange", args.first().unwrap_or(&JsValue::undefined()), INTERFACE, ctx)
-}
-
-fn get_onmessage(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    event_target::get_event_handler(this, "message", INTERFACE, ctx)
-}
-
-fn set_onmessage(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    this_session(this)?;
-    event_target::set_event_handler(this, "message", args.first().unwrap_or(&JsValue::undefined()), INTERFACE, ctx)
-}
-
 fn invalid_state(ctx: &mut Context, message: &str) -> boa_engine::JsError {
     dom_error(ctx, ExceptionName::InvalidStateError, message)
+}
+
+// The spec's preconditions, shared by the session's methods, each named after its condition.
+
+/// "If this's closing or closed value is true, return a promise rejected with an
+/// InvalidStateError" (generateRequest, load, update, remove; close resolves instead).
+fn reject_if_closing_or_closed(state: &State, ctx: &mut Context) -> JsResult<()> {
+    if state.borrow().closing_or_closed {
+        return Err(invalid_state(ctx, "The session is closed or closing."));
+    }
+    Ok(())
+}
+
+/// "If this's callable value is false, return a promise rejected with an InvalidStateError"
+/// (update, close, remove): no generateRequest() or load() has completed.
+fn reject_if_not_callable(state: &State, ctx: &mut Context) -> JsResult<()> {
+    if !state.borrow().callable {
+        return Err(invalid_state(ctx, "The session is not yet initialized: call generateRequest() and wait for it first."));
+    }
+    Ok(())
+}
+
+/// "If this's uninitialized value is false, return a promise rejected with an
+/// InvalidStateError. Let this's uninitialized value be false." (generateRequest, load): a
+/// session is initialized once, and is used up from here on even if a later step fails.
+fn reject_if_initialized_else_mark_initialized(state: &State, ctx: &mut Context) -> JsResult<()> {
+    if !state.borrow().uninitialized {
+        return Err(invalid_state(ctx, "The session has already been initialized (generateRequest() or load() was called)."));
+    }
+    state.borrow_mut().uninitialized = false;
+    Ok(())
+}
+
+/// The CDM and the session id the in-parallel steps of update/close/remove work with.
+fn cdm_and_session_id(state: &State) -> (CdmInstance, String) {
+    let state = state.borrow();
+    (state.link.cdm.clone(), state.session_id.to_std_string_escaped())
 }
 
 /// A CDM outcome as a script-visible result.
@@ -162,15 +166,9 @@ fn generate_request(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsRe
         let init_data_type = webidl::dom_string(&args[0], ctx)?.to_std_string_escaped();
         let init_data = webidl::buffer_source(&args[1], "initData", ctx)?;
         // 1. Closing or closed → InvalidStateError.
-        if state.borrow().closing_or_closed {
-            return Err(invalid_state(ctx, "The session is closed or closing."));
-        }
-        // 2. Already initialized → InvalidStateError.
-        if !state.borrow().uninitialized {
-            return Err(invalid_state(ctx, "The session has already been initialized (generateRequest() or load() was called)."));
-        }
-        // 3. The session is used up from here on, even if a later step fails.
-        state.borrow_mut().uninitialized = false;
+        reject_if_closing_or_closed(&state, ctx)?;
+        // 2–3. Already initialized → InvalidStateError; else the session is used up from here on.
+        reject_if_initialized_else_mark_initialized(&state, ctx)?;
         // 4–5. Empty initDataType / initData → TypeError.
         if init_data_type.is_empty() {
             return Err(type_error("initDataType must not be the empty string"));
@@ -179,9 +177,12 @@ fn generate_request(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsRe
             return Err(type_error("initData must not be empty"));
         }
         // 6. The key system must support the init data type (exact, case-sensitive).
-        let link = (state.borrow().link.cdm.clone(), state.borrow().link.session_type);
+        let (cdm, session_type) = {
+            let state = state.borrow();
+            (state.link.cdm.clone(), state.link.session_type)
+        };
         let supported = eme_cdm::InitDataType::parse(&init_data_type)
-            .filter(|t| link.0.borrow().supports_init_data_type(*t));
+            .filter(|t| cdm.borrow().supports_init_data_type(*t));
         let Some(init_data_type) = supported else {
             return Err(dom_error(
                 ctx,
@@ -192,7 +193,7 @@ fn generate_request(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsRe
         // 7–9. Copy the data (done), create the promise.
         let (promise, resolvers) = JsPromise::new_pending(ctx);
         // 10. In parallel: sanitize, create the session id and the licence request.
-        let outcome = link.0.borrow_mut().generate_request(link.1, init_data_type, &init_data);
+        let outcome = cdm.borrow_mut().generate_request(session_type, init_data_type, &init_data);
         // 10.10 Queued task: set sessionId, callable, resolve, then queue the message event.
         settle_in_task(ctx, resolvers, move |ctx| {
             let request = from_cdm(outcome, ctx)?;
@@ -215,15 +216,9 @@ fn load(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
         require_arguments(args, 1, "load", INTERFACE)?;
         let session_id = webidl::dom_string(&args[0], ctx)?;
         // 1. Closing or closed → InvalidStateError.
-        if state.borrow().closing_or_closed {
-            return Err(invalid_state(ctx, "The session is closed or closing."));
-        }
-        // 2. Already initialized → InvalidStateError.
-        if !state.borrow().uninitialized {
-            return Err(invalid_state(ctx, "The session has already been initialized (generateRequest() or load() was called)."));
-        }
-        // 3. The session is used up from here on.
-        state.borrow_mut().uninitialized = false;
+        reject_if_closing_or_closed(&state, ctx)?;
+        // 2–3. Already initialized → InvalidStateError; else the session is used up from here on.
+        reject_if_initialized_else_mark_initialized(&state, ctx)?;
         // 4. Empty sessionId → TypeError.
         if session_id.is_empty() {
             return Err(type_error("sessionId must not be the empty string"));
@@ -245,13 +240,9 @@ fn update(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVal
         require_arguments(args, 1, "update", INTERFACE)?;
         let response = webidl::buffer_source(&args[0], "response", ctx)?;
         // 1. Closing or closed → InvalidStateError.
-        if state.borrow().closing_or_closed {
-            return Err(invalid_state(ctx, "The session is closed or closing."));
-        }
-        // 2. Not callable (no generateRequest()/load() has completed) → InvalidStateError.
-        if !state.borrow().callable {
-            return Err(invalid_state(ctx, "The session is not yet initialized: call generateRequest() and wait for it first."));
-        }
+        reject_if_closing_or_closed(&state, ctx)?;
+        // 2. Not callable → InvalidStateError.
+        reject_if_not_callable(&state, ctx)?;
         // 3. Empty response → TypeError.
         if response.is_empty() {
             return Err(type_error("response must not be empty"));
@@ -259,10 +250,7 @@ fn update(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVal
         // 4–5. Copy (done), create the promise.
         let (promise, resolvers) = JsPromise::new_pending(ctx);
         // 6. In parallel: the CDM sanitizes and processes the licence.
-        let (cdm, session_id) = {
-            let state = state.borrow();
-            (state.link.cdm.clone(), state.session_id.to_std_string_escaped())
-        };
+        let (cdm, session_id) = cdm_and_session_id(&state);
         let outcome = cdm.borrow_mut().update(&session_id, &response);
         // 6.8 Queued task.
         settle_in_task(ctx, resolvers, move |ctx| {
@@ -292,17 +280,12 @@ fn close(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
             return Ok(JsPromise::resolve(JsValue::undefined(), ctx)?.into());
         }
         // 3. Not callable → InvalidStateError.
-        if !state.borrow().callable {
-            return Err(invalid_state(ctx, "The session is not yet initialized: call generateRequest() and wait for it first."));
-        }
+        reject_if_not_callable(&state, ctx)?;
         // 4–5. Promise; set closing or closed.
         let (promise, resolvers) = JsPromise::new_pending(ctx);
         state.borrow_mut().closing_or_closed = true;
         // 6. In parallel: the CDM closes the key session (its keys are destroyed).
-        let (cdm, session_id) = {
-            let state = state.borrow();
-            (state.link.cdm.clone(), state.session_id.to_std_string_escaped())
-        };
+        let (cdm, session_id) = cdm_and_session_id(&state);
         let outcome = cdm.borrow_mut().close(&session_id);
         // 6.3 Queued task: resolve close()'s promise, then run Session Closed — the current
         // spec order (REC-2017, Chromium and Firefox resolve `closed` first).
@@ -328,20 +311,13 @@ fn remove(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue>
     promise_operation(ctx, |ctx| {
         let (session, state) = this_session(this)?;
         // 1. Closing or closed → InvalidStateError.
-        if state.borrow().closing_or_closed {
-            return Err(invalid_state(ctx, "The session is closed or closing."));
-        }
+        reject_if_closing_or_closed(&state, ctx)?;
         // 2. Not callable → InvalidStateError.
-        if !state.borrow().callable {
-            return Err(invalid_state(ctx, "The session is not yet initialized: call generateRequest() and wait for it first."));
-        }
+        reject_if_not_callable(&state, ctx)?;
         let (promise, resolvers) = JsPromise::new_pending(ctx);
         // 4. In parallel: destroy the licences and keys (a record of destruction for
         //    persistent sessions becomes the message).
-        let (cdm, session_id) = {
-            let state = state.borrow();
-            (state.link.cdm.clone(), state.session_id.to_std_string_escaped())
-        };
+        let (cdm, session_id) = cdm_and_session_id(&state);
         let outcome = cdm.borrow_mut().remove(&session_id);
         // 4.5 Queued task: every key "released", expiration NaN, resolve, then the message.
         settle_in_task(ctx, resolvers, move |ctx| {
@@ -392,7 +368,7 @@ fn session_closed(session: &JsObject, state: &State, reason: ClosedReason, ctx: 
     // 6. Resolve `closed` with the reason.
     resolvers
         .resolve
-        .call(&JsValue::undefined(), &[js_string!(reason.as_str()).into()], ctx)?;
+        .call(&JsValue::undefined(), &[idl_string(reason)], ctx)?;
     Ok(())
 }
 
@@ -407,8 +383,8 @@ pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {
         .attribute("expiration", get_expiration, None)
         .attribute("closed", get_closed, None)
         .attribute("keyStatuses", get_key_statuses, None)
-        .attribute("onkeystatuseschange", get_onkeystatuseschange, Some(set_onkeystatuseschange))
-        .attribute("onmessage", get_onmessage, Some(set_onmessage))
+        .event_handler("keystatuseschange", JsObject::is::<MediaKeySession>)
+        .event_handler("message", JsObject::is::<MediaKeySession>)
         .operation("generateRequest", 2, generate_request)
         .operation("load", 1, load)
         .operation("update", 1, update)

@@ -4,35 +4,37 @@
 //! contents in "Update Key Statuses". Entries are kept sorted by key ID bytes, the order the
 //! spec requires for iteration.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use boa_engine::{
-    Context, JsData, JsObject, JsResult, JsString, JsSymbol, JsValue, js_string,
+    Context, JsArgs, JsData, JsObject, JsResult, JsString, JsSymbol, JsValue, js_string,
     builtins::iterable::create_iter_result_object,
     object::{ObjectInitializer, builtins::JsArray},
     property::{Attribute, PropertyDescriptor},
 };
-use boa_gc::{Finalize, Gc, GcRefCell, Trace};
+use boa_gc::{Finalize, Trace};
 use eme_cdm::{KeyId, KeyStatus};
 use eme_dom::{
     interface::{self, InterfaceBuilder, illegal_invocation},
     webidl,
 };
 
-use crate::require_arguments;
+use crate::{idl_string, require_arguments};
 
 const INTERFACE: &str = "MediaKeyStatusMap";
 const ITERATOR_TAG: &str = "MediaKeyStatusMap Iterator";
 
 /// The map's entries, shared between the map object and its session.
 #[derive(Debug, Clone, Default, Trace, Finalize)]
-pub(crate) struct StatusEntries(Gc<GcRefCell<Vec<(KeyId, &'static str)>>>);
+// SAFETY (of the empty trace): key IDs and eme_cdm statuses only; neither can hold a JS value.
+#[boa_gc(unsafe_empty_trace)]
+pub(crate) struct StatusEntries(Rc<RefCell<Vec<(KeyId, KeyStatus)>>>);
 
 impl StatusEntries {
     /// Replaces every entry ("Update Key Statuses" steps 2–3), sorted by key ID bytes.
     pub(crate) fn replace(&self, statuses: &[(KeyId, KeyStatus)]) {
-        let mut entries: Vec<(KeyId, &'static str)> =
-            statuses.iter().map(|(id, status)| (id.clone(), status.as_str())).collect();
+        let mut entries = statuses.to_vec();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         *self.0.borrow_mut() = entries;
     }
@@ -41,15 +43,16 @@ impl StatusEntries {
         self.0.borrow().len()
     }
 
-    fn get(&self, index: usize) -> Option<(KeyId, &'static str)> {
+    fn get(&self, index: usize) -> Option<(KeyId, KeyStatus)> {
         self.0.borrow().get(index).cloned()
     }
 
-    fn status_of(&self, key_id: &[u8]) -> Option<&'static str> {
+    fn status_of(&self, key_id: &[u8]) -> Option<KeyStatus> {
         self.0.borrow().iter().find(|(id, _)| id == key_id).map(|(_, s)| *s)
     }
 }
 
+/// Native data of a `MediaKeyStatusMap`: a view of its session's entries.
 #[derive(Debug, Trace, Finalize, JsData)]
 pub struct MediaKeyStatusMap {
     entries: StatusEntries,
@@ -62,7 +65,7 @@ enum IterationKind {
     Entries,
 }
 
-/// WebIDL's default iterator object: it reads the map's entries at each `next()`.
+/// Native data of WebIDL's default iterator object: it reads the map's entries at each `next()`.
 #[derive(Debug, Trace, Finalize, JsData)]
 pub struct MediaKeyStatusMapIterator {
     entries: StatusEntries,
@@ -107,18 +110,18 @@ fn get(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue>
     let key_id = webidl::buffer_source(&args[0], "keyId", ctx)?;
     Ok(entries
         .status_of(&key_id)
-        .map_or(JsValue::undefined(), |s| js_string!(s).into()))
+        .map_or(JsValue::undefined(), idl_string))
 }
 
 // https://webidl.spec.whatwg.org/#es-forEach
 fn for_each(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let entries = this_entries(this)?;
-    let callback = webidl::callback_function(args.first().unwrap_or(&JsValue::undefined()), "The forEach callback")?;
-    let this_arg = args.get(1).cloned().unwrap_or_default();
+    let callback = webidl::callback_function(args.get_or_undefined(0), "The forEach callback")?;
+    let this_arg = args.get_or_undefined(1);
     let mut index = 0;
     while let Some((key_id, status)) = entries.get(index) {
         let key = webidl::array_buffer(&key_id, ctx)?;
-        callback.call(&this_arg, &[js_string!(status).into(), key.into(), this.clone()], ctx)?;
+        callback.call(this_arg, &[idl_string(status), key.into(), this.clone()], ctx)?;
         index += 1;
     }
     Ok(JsValue::undefined())
@@ -165,10 +168,10 @@ fn next(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     }
     let value: JsValue = match kind {
         IterationKind::Keys => webidl::array_buffer(&key_id, ctx)?.into(),
-        IterationKind::Values => js_string!(status).into(),
+        IterationKind::Values => idl_string(status),
         IterationKind::Entries => {
             let key = webidl::array_buffer(&key_id, ctx)?;
-            JsArray::from_iter([key.into(), js_string!(status).into()], ctx).into()
+            JsArray::from_iter([key.into(), idl_string(status)], ctx).into()
         }
     };
     Ok(create_iter_result_object(value, false, ctx))

@@ -14,7 +14,7 @@ use eme_dom::{
     promise::promise_operation,
 };
 
-use crate::{media_keys, settle_in_task};
+use crate::{idl_string, media_keys, settle_in_task};
 
 const INTERFACE: &str = "MediaKeySystemAccess";
 
@@ -52,10 +52,10 @@ fn get_configuration(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResu
     let video = capabilities_array(&configuration.video_capabilities, ctx);
     let dictionary = ObjectInitializer::new(ctx)
         .property(js_string!("audioCapabilities"), audio, Attribute::all())
-        .property(js_string!("distinctiveIdentifier"), js_string!(configuration.distinctive_identifier.as_str()), Attribute::all())
+        .property(js_string!("distinctiveIdentifier"), idl_string(configuration.distinctive_identifier), Attribute::all())
         .property(js_string!("initDataTypes"), init_data_types, Attribute::all())
         .property(js_string!("label"), JsString::from(configuration.label.as_str()), Attribute::all())
-        .property(js_string!("persistentState"), js_string!(configuration.persistent_state.as_str()), Attribute::all())
+        .property(js_string!("persistentState"), idl_string(configuration.persistent_state), Attribute::all())
         .property(js_string!("sessionTypes"), session_types, Attribute::all())
         .property(js_string!("videoCapabilities"), video, Attribute::all())
         .build();

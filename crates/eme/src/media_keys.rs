@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use boa_engine::{
-    Context, JsData, JsObject, JsResult, JsString, JsValue,
+    Context, JsArgs, JsData, JsObject, JsResult, JsValue,
     object::builtins::JsPromise,
 };
 use boa_gc::{Finalize, Trace};
@@ -16,7 +16,7 @@ use eme_dom::{
     webidl,
 };
 
-use crate::{cdm_error, dom_error, media_key_session, require_arguments, settle_in_task, type_error};
+use crate::{cdm_error, dom_error, idl_enum, idl_string, media_key_session, require_arguments, settle_in_task, type_error};
 
 const INTERFACE: &str = "MediaKeys";
 
@@ -56,14 +56,10 @@ fn this_media_keys(this: &JsValue) -> JsResult<(CdmInstance, Vec<SessionType>)> 
 // https://w3c.github.io/encrypted-media/#dom-mediakeys-createsession
 fn create_session(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let (cdm, supported) = this_media_keys(this)?;
-    let session_type = match args.first() {
-        None => SessionType::Temporary,
-        Some(v) if v.is_undefined() => SessionType::Temporary,
-        Some(value) => {
-            let names = ["temporary", "persistent-license"];
-            let name = webidl::enumeration(value, &names, "MediaKeySessionType", ctx)?;
-            SessionType::parse(name).ok_or_else(|| type_error(format!("unknown MediaKeySessionType '{name}'")))?
-        }
+    // `optional MediaKeySessionType sessionType = "temporary"`.
+    let session_type = match args.get_or_undefined(0) {
+        value if value.is_undefined() => SessionType::Temporary,
+        value => idl_enum(value, ctx)?,
     };
     // 1–2. The access must have granted the session type.
     if !supported.contains(&session_type) {
@@ -99,7 +95,7 @@ fn set_server_certificate(this: &JsValue, args: &[JsValue], ctx: &mut Context) -
 fn get_status_for_policy(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     promise_operation(ctx, |ctx| {
         let (cdm, _) = this_media_keys(this)?;
-        let policy = webidl::dictionary(args.first(), "MediaKeysPolicy")?;
+        let policy = webidl::dictionary(args.get_or_undefined(0), "MediaKeysPolicy")?;
         let min_hdcp_version = webidl::member(&policy, "minHdcpVersion", ctx)?;
         // 1. A policy with no present members → TypeError.
         if min_hdcp_version.is_undefined() {
@@ -109,7 +105,7 @@ fn get_status_for_policy(this: &JsValue, args: &[JsValue], ctx: &mut Context) ->
         let (promise, resolvers) = JsPromise::new_pending(ctx);
         let outcome = cdm.borrow().get_status_for_policy(Some(&min_hdcp_version));
         settle_in_task(ctx, resolvers, move |ctx| {
-            outcome.map(|status| JsString::from(status.as_str()).into()).map_err(|e| cdm_error(e, ctx))
+            outcome.map(idl_string).map_err(|e| cdm_error(e, ctx))
         });
         Ok(promise.into())
     })

@@ -17,7 +17,7 @@ use eme_dom::{
     webidl,
 };
 
-use crate::{dom_error, media_key_system_access, require_arguments, settle_in_task, type_error};
+use crate::{dom_error, idl_enum, media_key_system_access, require_arguments, settle_in_task, type_error};
 
 const INTERFACE: &str = "Navigator";
 
@@ -96,7 +96,7 @@ fn supported_configurations(value: &JsValue, ctx: &mut Context) -> JsResult<Vec<
 
 /// `MediaKeySystemConfiguration`, members read in WebIDL's lexicographic order.
 fn configuration(value: &JsValue, ctx: &mut Context) -> JsResult<Configuration> {
-    let dict = webidl::dictionary(Some(value), "MediaKeySystemConfiguration")?;
+    let dict = webidl::dictionary(value, "MediaKeySystemConfiguration")?;
     let audio_capabilities = capabilities(&webidl::member(&dict, "audioCapabilities", ctx)?, "audioCapabilities", ctx)?;
     let distinctive_identifier = requirement(&webidl::member(&dict, "distinctiveIdentifier", ctx)?, ctx)?;
     let init_data_types = string_sequence(&webidl::member(&dict, "initDataTypes", ctx)?, "initDataTypes", ctx)?.unwrap_or_default();
@@ -122,7 +122,7 @@ fn capabilities(value: &JsValue, what: &str, ctx: &mut Context) -> JsResult<Vec<
     }
     let mut result = Vec::new();
     for item in webidl::sequence(value, what, ctx)? {
-        let dict = webidl::dictionary(Some(&item), "MediaKeySystemMediaCapability")?;
+        let dict = webidl::dictionary(&item, "MediaKeySystemMediaCapability")?;
         let content_type = optional_string(&webidl::member(&dict, "contentType", ctx)?, ctx)?.unwrap_or_default();
         // `DOMString? encryptionScheme = null`: null and undefined both mean "absent".
         let scheme = webidl::member(&dict, "encryptionScheme", ctx)?;
@@ -142,9 +142,7 @@ fn requirement(value: &JsValue, ctx: &mut Context) -> JsResult<Requirement> {
     if value.is_undefined() {
         return Ok(Requirement::Optional);
     }
-    let names = ["required", "optional", "not-allowed"];
-    let name = webidl::enumeration(value, &names, "MediaKeysRequirement", ctx)?;
-    Requirement::parse(name).ok_or_else(|| type_error(format!("unknown MediaKeysRequirement '{name}'")))
+    idl_enum(value, ctx)
 }
 
 fn optional_string(value: &JsValue, ctx: &mut Context) -> JsResult<Option<String>> {
