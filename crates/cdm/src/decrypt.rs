@@ -198,7 +198,7 @@ pub struct SampleEncryption<'a> {
 pub enum DecryptError {
     /// The CDM has no key for the sample's key ID (yet): the media element waits for one
     /// (`waitingforkey`) rather than failing.
-    #[error("no key for key ID {}", hex(key_id))]
+    #[error("no key for key ID {}", crate::hex::encode(key_id))]
     NoKey {
         /// The key ID that was looked up.
         key_id: [u8; 16],
@@ -230,11 +230,6 @@ pub enum DecryptError {
         /// The offending pattern.
         pattern: Pattern,
     },
-}
-
-/// Lower-case hex for error messages.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// AES-128 with one content key expanded once, for decrypting or encrypting many samples.

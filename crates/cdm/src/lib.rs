@@ -15,6 +15,7 @@ pub mod config;
 pub mod content_type;
 pub mod decrypt;
 pub mod error;
+pub mod hex;
 pub mod init_data;
 pub mod key_system;
 pub mod license;

@@ -10,10 +10,10 @@
 //! checked before it is returned.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt::Write as _;
 use std::ops::Range;
 
 use eme_cdm::decrypt::{DecryptError, SampleCipher};
+use eme_cdm::hex::encode as hex;
 
 use crate::boxes::{BoxNode, read_boxes};
 use crate::codec::{CodecCheck, codec_check};
@@ -495,20 +495,7 @@ fn self_check(input: &Mp4File, decrypted: &[u8], output: &[u8]) -> Result<(), De
     Ok(())
 }
 
-/// Lower-case hex of a key ID.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
-            let _ = write!(out, "{byte:02x}");
-            out
-        })
-}
-
 fn hex_list(key_ids: &[[u8; 16]]) -> String {
-    key_ids
-        .iter()
-        .map(|key_id| hex(key_id))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let ids: Vec<String> = key_ids.iter().map(|key_id| hex(key_id)).collect();
+    ids.join(", ")
 }

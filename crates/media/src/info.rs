@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::decrypt_file::hex;
 use crate::error::MediaError;
 use crate::init::{Pssh, Track};
 use crate::stream::parse_file;
+use eme_cdm::hex::encode as hex;
 
 /// A file's tracks and `pssh` boxes.
 #[derive(Debug, Clone, PartialEq, Eq)]

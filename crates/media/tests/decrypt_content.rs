@@ -14,21 +14,13 @@ fn content(path: &str) -> Vec<u8> {
     std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
 }
 
-fn unhex<const N: usize>(text: &str) -> [u8; N] {
-    let mut out = [0; N];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap();
-    }
-    out
-}
-
 /// The key of one entry of `keys.json` ("video", "audio", "progressive").
 fn key(name: &str) -> ([u8; 16], [u8; 16]) {
     let keys: serde_json::Value = serde_json::from_slice(&content("keys.json")).unwrap();
     let entry = &keys[name];
     (
-        unhex(entry["kid"].as_str().unwrap()),
-        unhex(entry["key"].as_str().unwrap()),
+        eme_cdm::hex::decode(entry["kid"].as_str().unwrap()).unwrap(),
+        eme_cdm::hex::decode(entry["key"].as_str().unwrap()).unwrap(),
     )
 }
 
