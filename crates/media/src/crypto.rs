@@ -6,6 +6,7 @@ use crate::boxes::FourCc;
 use crate::error::{ErrorKind, MediaError, Result};
 use crate::reader::Cursor;
 
+/// The decryptor's types, which [`SampleCrypto`] converts to directly.
 pub use eme_cdm::decrypt::{Pattern, SampleEncryption, Scheme, Subsample};
 
 /// A sample's protection scheme is not one of `cenc`, `cbcs`, `cens`, `cbc1`.
