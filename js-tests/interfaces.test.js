@@ -231,7 +231,8 @@ test("Symbol.toStringTag of every interface prototype", async function () {
 test("MediaKeySession members on the wrong object: promises reject, the rest throw TypeError", async function () {
   var proto = MediaKeySession.prototype;
   var mediaKeys = await newMediaKeys();
-  var wrongObjects = [["plain object", {}], ["MediaKeys", mediaKeys], ["the prototype", proto]];
+  // An EventTarget of another interface passes EventTarget's brand check but not MediaKeySession's.
+  var wrongObjects = [["plain object", {}], ["MediaKeys", mediaKeys], ["the prototype", proto], ["an EventTarget", new EventTarget()]];
   for (var w of wrongObjects) {
     var obj = w[1];
     var label = " on " + w[0];

@@ -31,7 +31,8 @@ Object.keys(INTERFACES).forEach(function (name) {
     assertEquals(desc.enumerable, false, "not enumerable");
     assertEquals(desc.configurable, true, "configurable");
     assertEquals(desc.value.name, name, "name");
-    if (spec.length !== undefined) assertEquals(desc.value.length, spec.length, "length");
+    // A non-constructible interface object has length 0 (it has no constructor operation).
+    assertEquals(desc.value.length, spec.length === undefined ? 0 : spec.length, "length");
     var proto = Object.getOwnPropertyDescriptor(desc.value, "prototype");
     assertEquals(proto.writable || proto.enumerable || proto.configurable, false, "prototype is read-only");
     assert(desc.value.prototype.constructor === desc.value, "prototype.constructor");
@@ -46,8 +47,8 @@ Object.keys(INTERFACES).forEach(function (name) {
     var I = globalThis[name];
     assertThrows(TypeError, function () { I(); }, "calling without new");
     if (!spec.constructible) {
-      assertThrows(TypeError, function () { new I(); }, "new " + name + "()");
-      try { new I(); } catch (e) { assert(/Illegal constructor/.test(e.message), "message says Illegal constructor: " + e.message); }
+      var e = assertThrows(TypeError, function () { new I(); }, "new " + name + "()");
+      assert(/Illegal constructor/.test(e.message), "message says Illegal constructor: " + e.message);
     }
   });
 
@@ -57,7 +58,10 @@ Object.keys(INTERFACES).forEach(function (name) {
       var unforgeable = (spec.unforgeable || []).indexOf(attr) >= 0;
       var desc = Object.getOwnPropertyDescriptor(proto, attr);
       if (unforgeable) {
-        assertEquals(desc, undefined, attr + " is [LegacyUnforgeable]: an own property of instances");
+        assertEquals(desc, undefined, attr + " is [LegacyUnforgeable]: not on the prototype");
+        var own = Object.getOwnPropertyDescriptor(new globalThis[name]("x"), attr);
+        assert(own && typeof own.get === "function" && own.enumerable && !own.configurable,
+          attr + " is [LegacyUnforgeable]: an enumerable, non-configurable own accessor of instances");
         return;
       }
       assert(desc, attr + " on the prototype");

@@ -2,14 +2,14 @@
 
 mod common;
 
-use boa_engine::{JsValue, NativeFunction, Source, js_string};
+use boa_engine::{JsArgs, JsValue, NativeFunction, Source, js_string};
 use common::{json, run, runtime};
 
 /// Defines `queueRustTask(label)`: queues a task from Rust (eme-dom's "queue a task") that
 /// appends `label` to the global `log`.
 fn define_queue_rust_task(runtime: &mut eme_host::Runtime) {
     let function = NativeFunction::from_fn_ptr(|_, args, ctx| {
-        let label = args.first().cloned().unwrap_or_default().to_string(ctx)?;
+        let label = args.get_or_undefined(0).to_string(ctx)?;
         eme_dom::task::queue_task(ctx, move |ctx| {
             let code = format!("log.push({})", JsValue::from(label).display());
             ctx.eval(Source::from_bytes(code.as_bytes()))?;
@@ -255,11 +255,7 @@ fn define_delay(runtime: &mut eme_host::Runtime) {
         args: &[JsValue],
         ctx: &std::cell::RefCell<&mut boa_engine::Context>,
     ) -> boa_engine::JsResult<JsValue> {
-        let ms = args
-            .first()
-            .cloned()
-            .unwrap_or_default()
-            .to_u32(&mut ctx.borrow_mut())?;
+        let ms = args.get_or_undefined(0).to_u32(&mut ctx.borrow_mut())?;
         tokio::time::sleep(std::time::Duration::from_millis(u64::from(ms))).await;
         Ok(JsValue::from(ms))
     }
