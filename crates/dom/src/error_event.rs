@@ -10,6 +10,7 @@ use crate::{inheritance, webidl};
 
 const INTERFACE: &str = "ErrorEvent";
 
+/// Native data of an `ErrorEvent`: the embedded `Event` and its `ErrorEventInit` members.
 #[derive(Debug, Trace, Finalize, JsData)]
 pub struct ErrorEvent {
     event: Event,
@@ -23,10 +24,15 @@ pub struct ErrorEvent {
 /// What an `ErrorEvent` describes (its `ErrorEventInit` members).
 #[derive(Debug, Clone, Default)]
 pub struct ErrorDetails {
+    /// `message`: what browsers show, e.g. `"Uncaught TypeError: …"`.
     pub message: JsString,
+    /// `filename`: the script's URL or name (empty when unknown).
     pub filename: JsString,
+    /// `lineno`: 1-based line (0 when unknown).
     pub lineno: u32,
+    /// `colno`: 1-based column (0 when unknown).
     pub colno: u32,
+    /// `error`: the thrown value itself.
     pub error: JsValue,
 }
 

@@ -12,44 +12,66 @@ use crate::{inheritance, webidl};
 
 const INTERFACE: &str = "Event";
 
-/// `eventPhase` values.
+/// `eventPhase` when the event is not being dispatched.
 pub const NONE: u16 = 0;
+/// `eventPhase` while capture listeners of the target's ancestors run.
 pub const CAPTURING_PHASE: u16 = 1;
+/// `eventPhase` while the target's own listeners run (the only phase here: targets have no parent).
 pub const AT_TARGET: u16 = 2;
+/// `eventPhase` while bubbling listeners of the target's ancestors run.
 pub const BUBBLING_PHASE: u16 = 3;
 
 /// The DOM's event state; shared (`Gc`) so that the native data of an `Event` subclass can
 /// embed it and dispatch can update it without holding an object borrow across JS calls.
 #[derive(Debug, Trace, Finalize)]
 pub struct EventState {
+    /// `type`.
     pub event_type: JsString,
+    /// `bubbles`.
     pub bubbles: bool,
+    /// `cancelable`.
     pub cancelable: bool,
+    /// `composed`.
     pub composed: bool,
+    /// `target`: set by dispatch, kept afterwards.
     pub target: Option<JsObject>,
+    /// `currentTarget`: the target during dispatch, `None` otherwise.
     pub current_target: Option<JsObject>,
+    /// `eventPhase`: one of [`NONE`], [`CAPTURING_PHASE`], [`AT_TARGET`], [`BUBBLING_PHASE`].
     pub event_phase: u16,
+    /// The DOM's "stop propagation flag" (`cancelBubble`).
     pub stop_propagation: bool,
+    /// The DOM's "stop immediate propagation flag".
     pub stop_immediate_propagation: bool,
+    /// The DOM's "canceled flag" (`defaultPrevented`).
     pub canceled: bool,
+    /// The DOM's "in passive listener flag": `preventDefault()` is ignored while set.
     pub in_passive_listener: bool,
+    /// The DOM's "dispatch flag": dispatching it again throws InvalidStateError.
     pub dispatching: bool,
+    /// The DOM's "initialized flag".
     pub initialized: bool,
+    /// `isTrusted`: true only for events the user agent fires.
     pub is_trusted: bool,
+    /// `timeStamp`: milliseconds since the context's time origin.
     pub time_stamp: f64,
 }
 
 /// Native data of an `Event` object (and the embedded base of every subclass).
 #[derive(Debug, Clone, Trace, Finalize, JsData)]
 pub struct Event {
+    /// The event's state, shared with every subclass object that embeds this `Event`.
     pub state: Gc<GcRefCell<EventState>>,
 }
 
 /// `EventInit`'s members.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EventInit {
+    /// `bubbles` (default false).
     pub bubbles: bool,
+    /// `cancelable` (default false).
     pub cancelable: bool,
+    /// `composed` (default false).
     pub composed: bool,
 }
 

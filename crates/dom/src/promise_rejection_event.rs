@@ -10,6 +10,7 @@ use crate::{inheritance, webidl};
 
 const INTERFACE: &str = "PromiseRejectionEvent";
 
+/// Native data of a `PromiseRejectionEvent`: the embedded `Event`, `promise` and `reason`.
 #[derive(Debug, Trace, Finalize, JsData)]
 pub struct PromiseRejectionEvent {
     event: Event,

@@ -2,6 +2,43 @@
 //!
 //! One module per interface, named after it; each method mirrors its spec algorithm step by
 //! step (<https://w3c.github.io/encrypted-media/>) and delegates key work to `eme_cdm`.
+//!
+//! # Where a queued task runs: the path of `session.update(response)`
+//!
+//! The spec's "in parallel" steps run synchronously, in the call; only their outcome waits
+//! for a task, so scripts see the spec's order. Following one call:
+//!
+//! 1. **The call.** `MediaKeySession.prototype.update` is the native fn `update` in
+//!    `media_key_session.rs`, installed by `InterfaceBuilder::operation`
+//!    (`eme_dom::interface`). `eme_dom::promise::promise_operation` wraps it, so every failure
+//!    below becomes a rejected promise.
+//! 2. **Arguments and preconditions.** `this_session` (brand check), `require_arguments`
+//!    (here), `eme_dom::webidl::buffer_source` (copies the bytes), then
+//!    `reject_if_closing_or_closed` and `reject_if_not_callable`; a pending promise is created.
+//! 3. **"In parallel": the CDM.** `eme_cdm::Cdm::update` (`crates/cdm/src/key_system.rs`),
+//!    for Clear Key `ClearKeyCdm::update` (`crates/cdm/src/clear_key/cdm.rs`), which parses the
+//!    JWK Set (`crates/cdm/src/license.rs`) and returns a `SessionUpdate` holding only Rust
+//!    data. It runs now, before `update()` returns.
+//! 4. **Queueing.** `settle_in_task` (here) hands a closure owning the outcome, the promise's
+//!    resolvers and the session to `eme_dom::task::queue_task` (`crates/dom/src/task.rs`),
+//!    which enqueues a Boa `GenericJob`. The context's job executor is the host's `EventLoop`
+//!    (`crates/host/src/event_loop.rs`); its `enqueue_job` appends the job to the task queue.
+//! 5. **The task runs** in a later turn of `EventLoop::run` (`next_task`, `run_task`), after
+//!    the current script and its microtask checkpoint. The closure (in `update`) runs
+//!    `update_key_statuses`, which replaces the `MediaKeyStatusMap` entries
+//!    (`media_key_status_map.rs`) and queues one more task for the event, then resolves the
+//!    promise. The promise's reactions run in that task's microtask checkpoint
+//!    (`EventLoop::perform_microtask_checkpoint`), so they see the new statuses.
+//! 6. **The event.** The next task creates a plain `keystatuseschange` event
+//!    (`eme_dom::event::create`) and fires it with `eme_dom::event_target::fire_event`
+//!    (`crates/dom/src/event_target.rs`: `dispatch`, `invoke`, `call_listener`); the
+//!    `onkeystatuseschange` handler, declared by `InterfaceBuilder::event_handler`, is one of
+//!    those listeners. A listener's exception goes to `eme_dom::report::report_exception`,
+//!    which fires `error` at the global and then hands it to the host's sink.
+//!
+//! `generateRequest`, `close`, `remove`, `setServerCertificate`, `createMediaKeys` and
+//! `requestMediaKeySystemAccess` follow the same shape: validate, call the CDM (or the key
+//! system), `settle_in_task` or `queue_task`, fire events from further tasks.
 
 pub mod media_encrypted_event;
 pub mod media_key_message_event;

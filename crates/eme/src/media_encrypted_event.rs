@@ -16,6 +16,7 @@ use crate::type_error;
 
 const INTERFACE: &str = "MediaEncryptedEvent";
 
+/// Native data of a `MediaEncryptedEvent`: the embedded `Event`, `initDataType` and `initData`.
 #[derive(Debug, Trace, Finalize, JsData)]
 pub struct MediaEncryptedEvent {
     event: Event,
