@@ -92,16 +92,24 @@ fn run_page_catching_panics(request: &PageRequest) -> FileResult {
         })
 }
 
+/// The stack of a thread running pages: what a main thread gets (a worker process runs its page
+/// there), since testharness.js pages recurse deeper than a spawned thread's default 2 MiB allows
+/// in a debug build.
+const PAGE_THREAD_STACK_BYTES: usize = 8 * 1024 * 1024;
+
 /// Runs `pages` on `options.jobs` threads and hands each result to `on_result` in the order
 /// of `pages` (a result waits for those before it), with its index.
 pub fn run_pages(pages: &[Page], options: &RunOptions, mut on_result: impl FnMut(usize, FileResult)) {
     let next = AtomicUsize::new(0);
     let (sender, receiver) = mpsc::channel();
     std::thread::scope(|scope| {
-        for _ in 0..options.jobs.clamp(1, pages.len().max(1)) {
+        for thread_number in 0..options.jobs.clamp(1, pages.len().max(1)) {
             let sender = sender.clone();
             let next = &next;
-            scope.spawn(move || {
+            let page_thread = std::thread::Builder::new()
+                .name(format!("wpt-page-{thread_number}"))
+                .stack_size(PAGE_THREAD_STACK_BYTES);
+            let spawned = page_thread.spawn_scoped(scope, move || {
                 loop {
                     let index = next.fetch_add(1, Ordering::SeqCst);
                     let Some(page) = pages.get(index) else { break };
@@ -119,6 +127,8 @@ pub fn run_pages(pages: &[Page], options: &RunOptions, mut on_result: impl FnMut
                     }
                 }
             });
+            // As `scope.spawn` would: a thread that cannot start is out of resources.
+            spawned.expect("cannot start a page thread");
         }
         drop(sender);
         let mut pending = std::collections::BTreeMap::new();
