@@ -6,7 +6,7 @@ use boa_gc::{Finalize, Trace};
 
 use crate::event::{self, Event, EventInit};
 use crate::interface::{self, InterfaceBuilder};
-use crate::{inheritance, webidl};
+use crate::webidl;
 
 const INTERFACE: &str = "ErrorEvent";
 
@@ -92,11 +92,9 @@ fn get_error(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue
 }
 
 pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {
-    inheritance::register_subclass::<Event>(ctx, |o| o.downcast_ref::<ErrorEvent>().map(|e| e.event.clone()));
-    let parent = interface::interface(ctx, "Event")?;
     InterfaceBuilder::new(ctx, INTERFACE)
         .constructor(constructor, 1)
-        .inherits(parent)
+        .inherits_embedded("Event", |data: &ErrorEvent| data.event.clone())?
         .attribute("message", get_message, None)
         .attribute("filename", get_filename, None)
         .attribute("lineno", get_lineno, None)

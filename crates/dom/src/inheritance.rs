@@ -7,15 +7,20 @@
 
 use boa_engine::{Context, JsObject, NativeObject};
 
-/// How to find the `B` data embedded in other native types.
-struct BaseDataAccessors<B: 'static>(Vec<fn(&JsObject) -> Option<B>>);
+/// How to find the `B` data embedded in other native types. Context data, outside the GC
+/// heap: the accessors capture only function pointers, never JS values.
+struct BaseDataAccessors<B: 'static>(Vec<Box<BaseDataAccessor<B>>>);
+
+/// Finds the `B` data embedded in an object's native data, if its type embeds one.
+type BaseDataAccessor<B> = dyn Fn(&JsObject) -> Option<B>;
 
 /// Declares that objects whose native data embeds a `B` can be found by `accessor`.
-pub fn register_subclass<B: 'static>(ctx: &mut Context, accessor: fn(&JsObject) -> Option<B>) {
+/// `InterfaceBuilder::inherits_embedded` calls this; interfaces need not call it themselves.
+pub fn register_subclass<B: 'static>(ctx: &mut Context, accessor: impl Fn(&JsObject) -> Option<B> + 'static) {
     let mut accessors = ctx
         .remove_data::<BaseDataAccessors<B>>()
         .map_or_else(|| BaseDataAccessors(Vec::new()), |a| *a);
-    accessors.0.push(accessor);
+    accessors.0.push(Box::new(accessor));
     ctx.insert_data(accessors);
 }
 

@@ -7,13 +7,14 @@
 use std::collections::HashMap;
 
 use boa_engine::{
-    Context, JsArgs, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue, NativeFunction,
+    Context, JsArgs, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue, NativeFunction, NativeObject,
     js_string,
     object::{FunctionObjectBuilder, JsObject as Obj, builtins::JsFunction},
     property::{Attribute, PropertyDescriptor, PropertyKey},
 };
 
 use crate::event_target::EventTarget;
+use crate::inheritance;
 
 /// A native operation or accessor body: `(this, args, ctx)`.
 pub type NativeFn = fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>;
@@ -103,6 +104,16 @@ impl<'ctx> InterfaceBuilder<'ctx> {
         self.prototype.set_prototype(Some(parent.prototype.clone()));
         self.parent = Some(parent);
         self
+    }
+
+    /// `interface Name : Parent` for an interface whose native data `T` embeds the parent's
+    /// native data `B` (an `Event`, an `EventTarget`): links the interface objects as
+    /// [`inherits`](Self::inherits) does, and registers `embedded` so that the parent's members
+    /// (their brand checks go through `inheritance::base_data`) accept this interface's objects.
+    pub fn inherits_embedded<T: NativeObject, B: 'static>(self, parent: &str, embedded: fn(&T) -> B) -> JsResult<Self> {
+        inheritance::register_subclass::<B>(self.ctx, move |object| object.downcast_ref::<T>().map(|data| embedded(&data)));
+        let parent = interface(self.ctx, parent)?;
+        Ok(self.inherits(parent))
     }
 
     /// Creates a function object with WebIDL's `name` and `length`.

@@ -6,7 +6,7 @@ use boa_gc::{Finalize, Trace};
 
 use crate::event::{self, Event, EventInit};
 use crate::interface::{self, InterfaceBuilder};
-use crate::{inheritance, webidl};
+use crate::webidl;
 
 const INTERFACE: &str = "PromiseRejectionEvent";
 
@@ -58,11 +58,9 @@ fn get_reason(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValu
 }
 
 pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {
-    inheritance::register_subclass::<Event>(ctx, |o| o.downcast_ref::<PromiseRejectionEvent>().map(|e| e.event.clone()));
-    let parent = interface::interface(ctx, "Event")?;
     InterfaceBuilder::new(ctx, INTERFACE)
         .constructor(constructor, 2)
-        .inherits(parent)
+        .inherits_embedded("Event", |data: &PromiseRejectionEvent| data.event.clone())?
         .attribute("promise", get_promise, None)
         .attribute("reason", get_reason, None)
         .build()?;

@@ -7,7 +7,6 @@ use boa_engine::{
 use boa_gc::{Finalize, Trace};
 use eme_dom::{
     event::{self, Event, EventInit},
-    inheritance,
     interface::{self, InterfaceBuilder},
     webidl,
 };
@@ -60,11 +59,9 @@ fn get_init_data(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsV
 }
 
 pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {
-    inheritance::register_subclass::<Event>(ctx, |o| o.downcast_ref::<MediaEncryptedEvent>().map(|e| e.event.clone()));
-    let parent = interface::interface(ctx, "Event")?;
     InterfaceBuilder::new(ctx, INTERFACE)
         .constructor(constructor, 1)
-        .inherits(parent)
+        .inherits_embedded("Event", |data: &MediaEncryptedEvent| data.event.clone())?
         .attribute("initDataType", get_init_data_type, None)
         .attribute("initData", get_init_data, None)
         .build()?;

@@ -8,7 +8,6 @@ use boa_gc::{Finalize, Trace};
 use eme_cdm::MessageType;
 use eme_dom::{
     event::{self, Event, EventInit},
-    inheritance,
     interface::{self, InterfaceBuilder},
     webidl,
 };
@@ -74,11 +73,9 @@ fn get_message(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsVal
 }
 
 pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {
-    inheritance::register_subclass::<Event>(ctx, |o| o.downcast_ref::<MediaKeyMessageEvent>().map(|e| e.event.clone()));
-    let parent = interface::interface(ctx, "Event")?;
     InterfaceBuilder::new(ctx, INTERFACE)
         .constructor(constructor, 2)
-        .inherits(parent)
+        .inherits_embedded("Event", |data: &MediaKeyMessageEvent| data.event.clone())?
         .attribute("messageType", get_message_type, None)
         .attribute("message", get_message, None)
         .build()?;

@@ -14,7 +14,6 @@ use eme_cdm::{CdmError, KeyStatus, SessionMessage, SessionType, types::ClosedRea
 use eme_dom::{
     ExceptionName,
     event_target::{self, EventTarget},
-    inheritance,
     interface::{self, InterfaceBuilder, illegal_invocation},
     promise::promise_operation,
     task::queue_task,
@@ -373,12 +372,8 @@ fn session_closed(session: &JsObject, state: &State, reason: ClosedReason, ctx: 
 }
 
 pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {
-    inheritance::register_subclass::<EventTarget>(ctx, |o| {
-        o.downcast_ref::<MediaKeySession>().map(|s| s.event_target.clone())
-    });
-    let parent = interface::interface(ctx, "EventTarget")?;
     InterfaceBuilder::new(ctx, INTERFACE)
-        .inherits(parent)
+        .inherits_embedded("EventTarget", |data: &MediaKeySession| data.event_target.clone())?
         .attribute("sessionId", get_session_id, None)
         .attribute("expiration", get_expiration, None)
         .attribute("closed", get_closed, None)
