@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use eme_wpt::expectations::RunInfo;
+use eme_wpt::suite::SuiteError;
 use eme_wpt::{Isolation, SuiteOptions, WorkerCommand};
 
 use crate::USAGE_ERROR;
@@ -58,59 +60,71 @@ fn parse_timeout(text: &str) -> Result<f64, String> {
     }
 }
 
+/// Runs `eme wpt`: 0 when every result met its expectation (or the expectations were just
+/// updated to the results), 1 otherwise or when the run or a report failed, 2 when the paths
+/// name no tests that can be found.
 pub fn run(args: &WptArgs) -> ExitCode {
-    let worker = match std::env::current_exe() {
-        Ok(program) => WorkerCommand { program, args: vec!["wpt-worker".to_owned()] },
+    match run_and_report(args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
         Err(error) => {
-            eprintln!("eme wpt: cannot find the eme executable to run pages with: {error}");
-            return ExitCode::FAILURE;
+            eprintln!("eme wpt: {error:#}");
+            match error.downcast_ref::<SuiteError>() {
+                Some(SuiteError::Discover(_)) => ExitCode::from(USAGE_ERROR),
+                _ => ExitCode::FAILURE,
+            }
         }
+    }
+}
+
+/// Runs the suite and writes the reports asked for; `true` when the run is as expected.
+fn run_and_report(args: &WptArgs) -> anyhow::Result<bool> {
+    let program =
+        std::env::current_exe().context("cannot find the eme executable to run pages with")?;
+    let worker = WorkerCommand {
+        program,
+        args: vec!["wpt-worker".to_owned()],
     };
-    let root_for_revision = args.root.clone().or_else(|| eme_wpt::find_root(&args.paths[0]).ok());
+    let root_for_revision = args
+        .root
+        .clone()
+        .or_else(|| eme_wpt::find_root(&args.paths[0]).ok());
     let mut run_info = RunInfo::current();
-    if let Some(revision) = root_for_revision.as_deref().and_then(eme_wpt::suite::revision_of) {
+    if let Some(revision) = root_for_revision
+        .as_deref()
+        .and_then(eme_wpt::suite::revision_of)
+    {
         run_info = run_info.with("revision", revision);
     }
     let options = SuiteOptions {
         paths: args.paths.clone(),
         root: args.root.clone(),
         deps: args.deps.clone(),
-        jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
+        jobs: args
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
         timeout_multiplier: args.timeout / eme_wpt::execute::NORMAL_TIMEOUT,
         meta: args.meta.clone(),
         update_expectations: args.update_expectations,
         isolation: Isolation::Workers(worker),
         run_info: run_info.clone(),
     };
-    let outcome = match eme_wpt::run_suite(&options, &mut std::io::stdout().lock()) {
-        Ok(outcome) => outcome,
-        Err(error @ eme_wpt::suite::SuiteError::Discover(_)) => {
-            eprintln!("eme wpt: {error}");
-            return ExitCode::from(USAGE_ERROR);
-        }
-        Err(error) => {
-            eprintln!("eme wpt: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let reports = [
-        args.report.as_ref().map(|path| (path, format!("{:#}\n", outcome.wptreport(&run_info)))),
-        args.junit.as_ref().map(|path| (path, outcome.junit("eme wpt"))),
-    ];
-    for (path, text) in reports.into_iter().flatten() {
-        if let Err(error) = write(path, &text) {
-            eprintln!("eme wpt: {error}");
-            return ExitCode::FAILURE;
-        }
+    let outcome = eme_wpt::run_suite(&options, &mut std::io::stdout().lock())?;
+    if let Some(path) = &args.report {
+        let json = serde_json::to_string_pretty(&outcome.wptreport(&run_info))
+            .context("cannot serialise the wptreport")?;
+        write(path, &(json + "\n"))?;
+    }
+    if let Some(path) = &args.junit {
+        let xml = outcome
+            .junit("eme wpt")
+            .context("cannot serialise the JUnit report")?;
+        write(path, &xml)?;
     }
     // Updated expectations describe this run: it is as expected by construction.
-    if outcome.is_expected() || args.update_expectations {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    Ok(outcome.is_expected() || args.update_expectations)
 }
 
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))
+fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }

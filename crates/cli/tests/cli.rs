@@ -14,7 +14,7 @@ fn a_clean_run_exits_0_with_console_log_on_stdout_in_order() {
         "b.js",
         "console.log('b sees', shared);\nconsole.warn('a warning');",
     );
-    let output = eme(&["run", "a.js", "b.js"], &dir.0);
+    let output = eme(&["run", "a.js", "b.js"], dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "a runs\nmicrotask\nb sees from a\ntimer\n");
     assert_eq!(stderr(&output), "a warning\n");
@@ -25,7 +25,7 @@ fn an_uncaught_error_exits_1_and_names_file_line_and_column() {
     let dir = Scripts::new("uncaught");
     dir.write("fail.js", "function check() {\n  throw new TypeError('bad state');\n}\ncheck();\nconsole.log('not reached');");
     dir.write("next.js", "console.log('next script still runs');");
-    let output = eme(&["run", "fail.js", "next.js"], &dir.0);
+    let output = eme(&["run", "fail.js", "next.js"], dir.path());
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "next script still runs\n");
     let err = stderr(&output);
@@ -38,7 +38,7 @@ fn an_uncaught_error_exits_1_and_names_file_line_and_column() {
 fn a_syntax_error_exits_1_with_its_location() {
     let dir = Scripts::new("syntax");
     dir.write("broken.js", "let ok = 1;\nlet = = 2;");
-    let output = eme(&["run", "broken.js"], &dir.0);
+    let output = eme(&["run", "broken.js"], dir.path());
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.starts_with("Uncaught SyntaxError: "), "{err}");
@@ -52,7 +52,7 @@ fn an_unhandled_rejection_exits_1() {
         "reject.js",
         "Promise.reject(new Error('nobody caught me'));",
     );
-    let output = eme(&["run", "reject.js"], &dir.0);
+    let output = eme(&["run", "reject.js"], dir.path());
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).starts_with("Uncaught (in promise) Error: nobody caught me"),
@@ -65,7 +65,7 @@ fn an_unhandled_rejection_exits_1() {
 fn a_missing_file_exits_2_before_any_script_runs() {
     let dir = Scripts::new("missing");
     dir.write("first.js", "console.log('must not run');");
-    let output = eme(&["run", "first.js", "nope.js"], &dir.0);
+    let output = eme(&["run", "first.js", "nope.js"], dir.path());
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(stdout(&output), "");
     let err = stderr(&output);
@@ -84,7 +84,7 @@ fn usage_errors_exit_2() {
         &["frobnicate"],
         &[],
     ] {
-        let output = eme(args, &dir.0);
+        let output = eme(args, dir.path());
         assert_eq!(
             output.status.code(),
             Some(2),
@@ -98,7 +98,7 @@ fn usage_errors_exit_2() {
 fn quiet_silences_console_but_not_errors() {
     let dir = Scripts::new("quiet");
     dir.write("noisy.js", "console.log('out'); console.error('err'); setTimeout(() => { throw new Error('loud'); }, 0);");
-    let output = eme(&["run", "--quiet", "noisy.js"], &dir.0);
+    let output = eme(&["run", "--quiet", "noisy.js"], dir.path());
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "");
     let err = stderr(&output);
@@ -111,7 +111,7 @@ fn a_top_level_endless_loop_times_out_with_exit_1() {
     let dir = Scripts::new("spin");
     dir.write("spin.js", "while (true) {}");
     let started = Instant::now();
-    let output = eme(&["run", "--timeout", "0.5", "spin.js"], &dir.0);
+    let output = eme(&["run", "--timeout", "0.5", "spin.js"], dir.path());
     let elapsed = started.elapsed();
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stderr(&output), "eme: timed out after 0.5 s\n");
@@ -126,7 +126,7 @@ fn an_endless_loop_inside_a_callback_is_ended_by_the_watchdog() {
         "console.log('before');\nsetTimeout(() => { for (;;); }, 0);",
     );
     let started = Instant::now();
-    let output = eme(&["run", "--timeout", "1", "stuck.js"], &dir.0);
+    let output = eme(&["run", "--timeout", "1", "stuck.js"], dir.path());
     let elapsed = started.elapsed();
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "before\n");
@@ -140,7 +140,7 @@ fn an_endless_loop_inside_a_callback_is_ended_by_the_watchdog() {
 fn timeout_0_means_no_limit() {
     let dir = Scripts::new("nolimit");
     dir.write("wait.js", "setTimeout(() => console.log('done'), 50);");
-    let output = eme(&["run", "--timeout", "0", "wait.js"], &dir.0);
+    let output = eme(&["run", "--timeout", "0", "wait.js"], dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "done\n");
 }

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::wptreport_check::check_wptreport;
 use common::{Scripts, eme, stderr, stdout, wpt_deps};
 
 const HARNESS: &str = r#"<script src="/resources/testharness.js"></script>
@@ -23,7 +24,7 @@ fn wpt(dir: &Scripts, args: &[&str]) -> std::process::Output {
     let deps = wpt_deps();
     let mut all = vec!["wpt", "--deps", deps.to_str().unwrap()];
     all.extend_from_slice(args);
-    eme(&all, &dir.0)
+    eme(&all, dir.path())
 }
 
 #[test]
@@ -40,35 +41,63 @@ async_test(t => {{ setTimeout(t.step_func_done(() => assert_true(isSecureContext
     let output = wpt(&dir, &["t"]);
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{out}{}", stderr(&output));
-    assert!(out.contains("PASS    /t/mixed.https.html > document title\n"), "{out}");
+    assert!(
+        out.contains("PASS    /t/mixed.https.html > document title\n"),
+        "{out}"
+    );
     assert!(
         out.contains("FAIL    /t/mixed.https.html > a failure: assert_equals: arithmetic expected 2 but got 1  UNEXPECTED (expected PASS)\n"),
         "{out}"
     );
-    assert!(out.contains("PASS    /t/mixed.https.html > EME rejects\n"), "{out}");
-    assert!(out.contains("PASS    /t/mixed.https.html > async on https\n"), "{out}");
-    assert!(out.contains("OK      /t/mixed.https.html (4 subtests"), "{out}");
+    assert!(
+        out.contains("PASS    /t/mixed.https.html > EME rejects\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("PASS    /t/mixed.https.html > async on https\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("OK      /t/mixed.https.html (4 subtests"),
+        "{out}"
+    );
     assert!(out.ends_with("4 passed, 1 failed, 0 skipped\n"), "{out}");
 }
 
 #[test]
 fn expectations_make_known_failures_pass_and_unexpected_passes_fail() {
-    let page = format!("{HARNESS}<script>test(() => assert_true(false, 'no'), 'known bug');</script>");
+    let page =
+        format!("{HARNESS}<script>test(() => assert_true(false, 'no'), 'known bug');</script>");
     let dir = root_with("wpt-expect", &[("t/a.html", &page)]);
-    dir.write("t/a.html.ini", "# tracked upstream\n[a.html]\n  [known bug]\n    expected: FAIL\n");
+    dir.write(
+        "t/a.html.ini",
+        "# tracked upstream\n[a.html]\n  [known bug]\n    expected: FAIL\n",
+    );
     let output = wpt(&dir, &["t/a.html"]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    assert!(stdout(&output).contains("known bug: assert_true: no expected true got false  (expected FAIL)"), "{}", stdout(&output));
+    assert!(
+        stdout(&output)
+            .contains("known bug: assert_true: no expected true got false  (expected FAIL)"),
+        "{}",
+        stdout(&output)
+    );
 
-    dir.write("t/a.html", &format!("{HARNESS}<script>test(() => {{}}, 'known bug');</script>"));
+    dir.write(
+        "t/a.html",
+        &format!("{HARNESS}<script>test(() => {{}}, 'known bug');</script>"),
+    );
     let output = wpt(&dir, &["t/a.html"]);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    assert!(stdout(&output).contains("UNEXPECTED (expected FAIL)"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("UNEXPECTED (expected FAIL)"),
+        "{}",
+        stdout(&output)
+    );
 
     // Updating makes the pass the expectation: the file is back at its default and goes.
     let output = wpt(&dir, &["--update-expectations", "t/a.html"]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    assert!(!dir.0.join("t/a.html.ini").exists());
+    assert!(!dir.path().join("t/a.html.ini").exists());
     assert_eq!(wpt(&dir, &["t/a.html"]).status.code(), Some(0));
 }
 
@@ -78,10 +107,14 @@ fn meta_dir_expectations_and_update_write_there() {
     let dir = root_with("wpt-meta", &[("t/b.html", &page)]);
     let output = wpt(&dir, &["--meta", "meta", "--update-expectations", "t"]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    let ini = std::fs::read_to_string(dir.0.join("meta/t/b.html.ini")).unwrap();
+    let ini = std::fs::read_to_string(dir.path().join("meta/t/b.html.ini")).unwrap();
     assert_eq!(ini, "[b.html]\n  [fails]\n    expected: FAIL\n");
     assert_eq!(wpt(&dir, &["--meta", "meta", "t"]).status.code(), Some(0));
-    assert_eq!(wpt(&dir, &["t"]).status.code(), Some(1), "without --meta the failure is unexpected");
+    assert_eq!(
+        wpt(&dir, &["t"]).status.code(),
+        Some(1),
+        "without --meta the failure is unexpected"
+    );
 }
 
 #[test]
@@ -94,76 +127,125 @@ fn any_js_and_window_js_get_generated_pages_with_meta_scripts() {
                 "t/x.any.js",
                 "// META: title=generated\n// META: script=/common/helper.js\ntest(() => { assert_equals(helperValue, 42); assert_true(GLOBAL.isWindow()); }, 'meta script ran');\n",
             ),
-            ("t/y.window.js", "test(() => assert_equals(location.pathname, '/t/y.window.html'), 'window page');\n"),
+            (
+                "t/y.window.js",
+                "test(() => assert_equals(location.pathname, '/t/y.window.html'), 'window page');\n",
+            ),
             ("t/z.worker.js", "test(() => {}, 'never');\n"),
         ],
     );
     let output = wpt(&dir, &["t"]);
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
-    assert!(out.contains("PASS    /t/x.any.html > meta script ran\n"), "{out}");
-    assert!(out.contains("PASS    /t/y.window.html > window page\n"), "{out}");
-    assert!(out.contains("SKIP    /t/z.worker.js: worker tests need a worker global"), "{out}");
+    assert!(
+        out.contains("PASS    /t/x.any.html > meta script ran\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("PASS    /t/y.window.html > window page\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("SKIP    /t/z.worker.js: worker tests need a worker global"),
+        "{out}"
+    );
     assert!(out.ends_with("4 passed, 0 failed, 1 skipped\n"), "{out}");
 }
 
 #[test]
 fn a_harness_timeout_marks_unfinished_subtests_and_a_stuck_page_is_killed() {
-    let waits = format!("{HARNESS}<script>test(() => {{}}, 'done'); async_test(() => {{}}, 'waits');</script>");
-    let spins = format!("{HARNESS}<script>test(() => {{}}, 'before'); setTimeout(() => {{ for (;;) {{}} }}, 0); async_test(() => {{}}, 'spins');</script>");
-    let dir = root_with("wpt-timeout", &[("t/waits.html", &waits), ("t/spins.html", &spins)]);
+    let waits = format!(
+        "{HARNESS}<script>test(() => {{}}, 'done'); async_test(() => {{}}, 'waits');</script>"
+    );
+    let spins = format!(
+        "{HARNESS}<script>test(() => {{}}, 'before'); setTimeout(() => {{ for (;;) {{}} }}, 0); async_test(() => {{}}, 'spins');</script>"
+    );
+    let dir = root_with(
+        "wpt-timeout",
+        &[("t/waits.html", &waits), ("t/spins.html", &spins)],
+    );
     let started = std::time::Instant::now();
     let output = wpt(&dir, &["--timeout", "0.5", "t"]);
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{out}");
-    assert!(out.contains("TIMEOUT /t/waits.html > waits: Test timed out"), "{out}");
+    assert!(
+        out.contains("TIMEOUT /t/waits.html > waits: Test timed out"),
+        "{out}"
+    );
     assert!(out.contains("TIMEOUT /t/waits.html (2 subtests"), "{out}");
     // The spinning page never returns to its harness: its child is killed after the grace
     // period, keeping the subtest that finished before.
     assert!(out.contains("PASS    /t/spins.html > before\n"), "{out}");
-    assert!(out.contains("TIMEOUT /t/spins.html: the page was still running"), "{out}");
+    assert!(
+        out.contains("TIMEOUT /t/spins.html: the page was still running"),
+        "{out}"
+    );
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
 
 #[test]
 fn runaway_recursion_is_a_crash_and_the_run_goes_on() {
-    let crash = format!("{HARNESS}<script>test(() => {{}}, 'first'); setTimeout(function f() {{ f(); }}, 0); async_test(() => {{}}, 'never');</script>");
+    let crash = format!(
+        "{HARNESS}<script>test(() => {{}}, 'first'); setTimeout(function f() {{ f(); }}, 0); async_test(() => {{}}, 'never');</script>"
+    );
     let fine = format!("{HARNESS}<script>test(() => {{}}, 'fine');</script>");
-    let dir = root_with("wpt-crash", &[("t/a-crash.html", &crash), ("t/b-fine.html", &fine)]);
+    let dir = root_with(
+        "wpt-crash",
+        &[("t/a-crash.html", &crash), ("t/b-fine.html", &fine)],
+    );
     let output = wpt(&dir, &["t"]);
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{out}");
-    assert!(out.contains("CRASH   /t/a-crash.html: the runtime stopped"), "{out}");
+    assert!(
+        out.contains("CRASH   /t/a-crash.html: the runtime stopped"),
+        "{out}"
+    );
     assert!(out.contains("PASS    /t/b-fine.html > fine\n"), "{out}");
 }
 
 #[test]
 fn a_dangling_rejection_is_a_harness_error() {
-    let page = format!("{HARNESS}<script>test(() => {{}}, 'first'); Promise.reject(new Error('dangling'));</script>");
+    let page = format!(
+        "{HARNESS}<script>test(() => {{}}, 'first'); Promise.reject(new Error('dangling'));</script>"
+    );
     let dir = root_with("wpt-reject", &[("t/r.html", &page)]);
     let out = stdout(&wpt(&dir, &["t"]));
-    assert!(out.contains("ERROR   /t/r.html: Unhandled rejection: dangling"), "{out}");
+    assert!(
+        out.contains("ERROR   /t/r.html: Unhandled rejection: dangling"),
+        "{out}"
+    );
 }
 
 #[test]
 fn reports_are_wptreport_json_and_junit_xml() {
-    let page = format!("{HARNESS}<script>test(() => {{}}, 'ok <1>'); test(() => assert_true(false), 'bad & sad');</script>");
+    let page = format!(
+        "{HARNESS}<script>test(() => {{}}, 'ok <1>'); test(() => assert_true(false), 'bad & sad');</script>"
+    );
     let dir = root_with("wpt-reports", &[("t/r.html", &page)]);
     let read_report = || -> serde_json::Value {
-        serde_json::from_str(&std::fs::read_to_string(dir.0.join("out.json")).unwrap()).unwrap()
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.json")).unwrap())
+            .unwrap()
     };
     let output = wpt(&dir, &["--report", "out.json", "--junit", "out.xml", "t"]);
     assert_eq!(output.status.code(), Some(1));
     // Outside a git checkout the tests' revision is unknown, which is all wpt.fyi would refuse.
-    let problems = eme_wpt::report::check_wptreport(&read_report()).err().unwrap_or_default();
-    assert!(!problems.is_empty() && problems.lines().all(|line| line.contains("revision")), "{problems}");
+    let problems = check_wptreport(&read_report()).err().unwrap_or_default();
+    assert!(
+        !problems.is_empty() && problems.lines().all(|line| line.contains("revision")),
+        "{problems}"
+    );
 
     // In a checkout the report carries the commit and has every field wpt.fyi requires.
     let git = |args: &[&str]| {
         let status = std::process::Command::new("git")
-            .args(["-c", "user.name=eme", "-c", "user.email=eme@example.invalid"])
+            .args([
+                "-c",
+                "user.name=eme",
+                "-c",
+                "user.email=eme@example.invalid",
+            ])
             .args(args)
-            .current_dir(&dir.0)
+            .current_dir(dir.path())
             .output()
             .unwrap()
             .status;
@@ -174,8 +256,12 @@ fn reports_are_wptreport_json_and_junit_xml() {
     git(&["commit", "-q", "-m", "tests"]);
     wpt(&dir, &["--report", "out.json", "t"]);
     let json = read_report();
-    eme_wpt::report::check_wptreport(&json).unwrap();
-    assert_eq!(json["run_info"]["revision"].as_str().map(str::len), Some(40), "{json:#}");
+    check_wptreport(&json).unwrap();
+    assert_eq!(
+        json["run_info"]["revision"].as_str().map(str::len),
+        Some(40),
+        "{json:#}"
+    );
     let result = &json["results"][0];
     assert_eq!(result["test"], "/t/r.html");
     assert_eq!(result["status"], "OK");
@@ -183,7 +269,7 @@ fn reports_are_wptreport_json_and_junit_xml() {
     assert_eq!(result["subtests"][1]["status"], "FAIL");
     assert_eq!(result["subtests"][1]["expected"], "PASS");
     assert_eq!(json["run_info"]["product"], "eme");
-    let xml = std::fs::read_to_string(dir.0.join("out.xml")).unwrap();
+    let xml = std::fs::read_to_string(dir.path().join("out.xml")).unwrap();
     assert!(xml.contains(r#"name="ok &lt;1&gt;""#), "{xml}");
     assert!(xml.contains(r#"name="bad &amp; sad""#), "{xml}");
     assert!(xml.contains("<failure"), "{xml}");
@@ -196,18 +282,25 @@ fn missing_scripts_and_paths_are_reported_clearly() {
     let output = wpt(&dir, &["t"]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 
-    let output = eme(&["wpt", "does-not-exist"], &dir.0);
+    let output = eme(&["wpt", "does-not-exist"], dir.path());
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("does-not-exist"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("does-not-exist"),
+        "{}",
+        stderr(&output)
+    );
 
     // With no dependency cache, the harness cannot load and the message says how to get it.
     let bare = Scripts::new("wpt-nodeps");
     bare.write("resources/README", "");
-    bare.write("t/p.html", &format!("{HARNESS}<script>test(() => {{}}, 'x');</script>"));
+    bare.write(
+        "t/p.html",
+        &format!("{HARNESS}<script>test(() => {{}}, 'x');</script>"),
+    );
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_eme"))
         .args(["wpt", "t"])
-        .current_dir(&bare.0)
-        .env("EME_WPT_DEPS", bare.0.join("no-such-cache"))
+        .current_dir(bare.path())
+        .env("EME_WPT_DEPS", bare.path().join("no-such-cache"))
         .output()
         .unwrap();
     let out = stdout(&output);
@@ -264,15 +357,25 @@ test(() => {{
 fn disabled_pages_are_skipped_with_their_reason_and_an_empty_run_is_an_error() {
     let page = format!("{HARNESS}<script>test(() => assert_true(false), 'would fail');</script>");
     let dir = root_with("wpt-disabled", &[("t/off.html", &page)]);
-    dir.write("t/off.html.ini", "[off.html]\n  disabled: needs a media element\n");
+    dir.write(
+        "t/off.html.ini",
+        "[off.html]\n  disabled: needs a media element\n",
+    );
     let output = wpt(&dir, &["t"]);
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{out}");
-    assert!(out.contains("SKIP    /t/off.html: disabled: needs a media element\n"), "{out}");
+    assert!(
+        out.contains("SKIP    /t/off.html: disabled: needs a media element\n"),
+        "{out}"
+    );
     assert!(out.ends_with("0 passed, 0 failed, 1 skipped\n"), "{out}");
 
     dir.write("empty/readme.txt", "no tests here");
     let output = wpt(&dir, &["empty"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("no test found under empty"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no test found under empty"),
+        "{}",
+        stderr(&output)
+    );
 }

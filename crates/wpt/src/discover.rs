@@ -10,8 +10,12 @@ const SUPPORT_DIRECTORIES: &[&str] = &["resources", "support", "tools", "node_mo
 /// Why the tests could not be listed.
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    /// The I/O error is the source, for reporters that print the chain (`eme` does).
+    #[error("{}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}: not under the root {}", path.display(), root.display())]
     OutsideRoot { path: PathBuf, root: PathBuf },
     #[error("no root found for {}: no directory above it holds resources/ (pass --root DIR)", .0.display())]
@@ -35,7 +39,11 @@ pub struct Discovery {
 /// The nearest directory at or above `path` that holds a `resources/` directory.
 pub fn find_root(path: &Path) -> Result<PathBuf, DiscoverError> {
     let absolute = absolute(path)?;
-    let start = if absolute.is_dir() { absolute.as_path() } else { absolute.parent().unwrap_or(&absolute) };
+    let start = if absolute.is_dir() {
+        absolute.as_path()
+    } else {
+        absolute.parent().unwrap_or(&absolute)
+    };
     start
         .ancestors()
         .find(|dir| dir.join("resources").is_dir())
@@ -44,7 +52,10 @@ pub fn find_root(path: &Path) -> Result<PathBuf, DiscoverError> {
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, DiscoverError> {
-    path.canonicalize().map_err(|source| DiscoverError::Io { path: path.to_owned(), source })
+    path.canonicalize().map_err(|source| DiscoverError::Io {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 /// Every test page under `paths` (files or directories), with URLs relative to `root`.
@@ -54,7 +65,10 @@ pub fn discover(paths: &[PathBuf], root: &Path) -> Result<Discovery, DiscoverErr
     for path in paths {
         let absolute = absolute(path)?;
         if !absolute.starts_with(&root) {
-            return Err(DiscoverError::OutsideRoot { path: path.clone(), root });
+            return Err(DiscoverError::OutsideRoot {
+                path: path.clone(),
+                root,
+            });
         }
         if absolute.is_dir() {
             walk(&absolute, &mut files)?;
@@ -72,7 +86,10 @@ pub fn discover(paths: &[PathBuf], root: &Path) -> Result<Discovery, DiscoverErr
 /// Collects the files under `dir` (sorted, support directories and hidden entries left out),
 /// each with the path shown to users.
 fn walk(dir: &Path, files: &mut Vec<(PathBuf, PathBuf)>) -> Result<(), DiscoverError> {
-    let io = |source| DiscoverError::Io { path: dir.to_owned(), source };
+    let io = |source| DiscoverError::Io {
+        path: dir.to_owned(),
+        source,
+    };
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(io)?
         .map(|entry| entry.map(|entry| entry.path()))
@@ -80,7 +97,10 @@ fn walk(dir: &Path, files: &mut Vec<(PathBuf, PathBuf)>) -> Result<(), DiscoverE
         .map_err(io)?;
     entries.sort();
     for entry in entries {
-        let name = entry.file_name().and_then(|name| name.to_str()).unwrap_or_default();
+        let name = entry
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or_default();
         if name.starts_with('.') {
             continue;
         }
@@ -95,16 +115,29 @@ fn walk(dir: &Path, files: &mut Vec<(PathBuf, PathBuf)>) -> Result<(), DiscoverE
     Ok(())
 }
 
-fn add_file(absolute: &Path, shown: &Path, root: &Path, discovery: &mut Discovery) -> Result<(), DiscoverError> {
+fn add_file(
+    absolute: &Path,
+    shown: &Path,
+    root: &Path,
+    discovery: &mut Discovery,
+) -> Result<(), DiscoverError> {
     let Some(url_path) = url_path(absolute, root) else {
-        return Err(DiscoverError::OutsideRoot { path: shown.to_owned(), root: root.to_owned() });
+        return Err(DiscoverError::OutsideRoot {
+            path: shown.to_owned(),
+            root: root.to_owned(),
+        });
     };
     let name = url_path.rsplit('/').next().unwrap_or_default();
     if name.contains("-manual.") || name.contains("-ref.") || name.contains("-notref.") {
         return Ok(());
     }
     let shown_name = shown.display().to_string();
-    let read = || std::fs::read_to_string(absolute).map_err(|source| DiscoverError::Io { path: shown.to_owned(), source });
+    let read = || {
+        std::fs::read_to_string(absolute).map_err(|source| DiscoverError::Io {
+            path: shown.to_owned(),
+            source,
+        })
+    };
     let script_kind = if name.ends_with(".any.js") {
         Some(ScriptTestKind::Any)
     } else if name.ends_with(".window.js") {
@@ -117,11 +150,15 @@ fn add_file(absolute: &Path, shown: &Path, root: &Path, discovery: &mut Discover
         if pages.is_empty() {
             discovery.skipped.push(Skipped {
                 test: url_path,
-                reason: "its META: global= does not include window, the only global of this host".to_owned(),
+                reason: "its META: global= does not include window, the only global of this host"
+                    .to_owned(),
             });
         }
         discovery.pages.extend(pages);
-    } else if name.ends_with(".worker.js") || name.ends_with(".serviceworker.js") || name.ends_with(".sharedworker.js") {
+    } else if name.ends_with(".worker.js")
+        || name.ends_with(".serviceworker.js")
+        || name.ends_with(".sharedworker.js")
+    {
         discovery.skipped.push(Skipped {
             test: url_path,
             reason: "worker tests need a worker global, which this host does not have".to_owned(),
@@ -129,7 +166,9 @@ fn add_file(absolute: &Path, shown: &Path, root: &Path, discovery: &mut Discover
     } else if name.ends_with(".html") || name.ends_with(".htm") {
         let html = read()?;
         if page::is_testharness_page(&html) {
-            discovery.pages.extend(page::pages_from_html(&html, &url_path, &shown_name));
+            discovery
+                .pages
+                .extend(page::pages_from_html(&html, &url_path, &shown_name));
         }
     }
     Ok(())
@@ -152,15 +191,19 @@ mod tests {
 
     #[test]
     fn walks_sorted_skipping_support_and_non_tests() {
-        let root = std::env::temp_dir().join(format!("eme-wpt-discover-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
+        let root_dir = tempfile::tempdir().unwrap();
+        let root = root_dir.path();
         for dir in ["resources", "em/resources", "em/support", "em/sub"] {
             std::fs::create_dir_all(root.join(dir)).unwrap();
         }
         let harness = "<script src=/resources/testharness.js></script>";
         std::fs::write(root.join("em/b.https.html"), harness).unwrap();
         std::fs::write(root.join("em/a.html"), harness).unwrap();
-        std::fs::write(root.join("em/reftest.html"), "<link rel=match href=x-ref.html>").unwrap();
+        std::fs::write(
+            root.join("em/reftest.html"),
+            "<link rel=match href=x-ref.html>",
+        )
+        .unwrap();
         std::fs::write(root.join("em/x-manual.html"), harness).unwrap();
         std::fs::write(root.join("em/resources/helper.html"), harness).unwrap();
         std::fs::write(root.join("em/support/helper.html"), harness).unwrap();
@@ -169,14 +212,23 @@ mod tests {
         std::fs::write(root.join("em/sub/e.any.js"), "// META: global=worker\n").unwrap();
 
         // The nearest directory holding resources/ wins: em/ has its own.
-        assert_eq!(find_root(&root.join("em/sub")).unwrap(), root.join("em").canonicalize().unwrap());
-        assert_eq!(find_root(&root).unwrap(), root.canonicalize().unwrap());
-        let discovery = discover(&[root.join("em")], &root).unwrap();
+        assert_eq!(
+            find_root(&root.join("em/sub")).unwrap(),
+            root.join("em").canonicalize().unwrap()
+        );
+        assert_eq!(find_root(root).unwrap(), root.canonicalize().unwrap());
+        let discovery = discover(&[root.join("em")], root).unwrap();
         let names: Vec<String> = discovery.pages.iter().map(Page::test_name).collect();
-        assert_eq!(names, ["/em/a.html", "/em/b.https.html", "/em/sub/c.any.html"]);
+        assert_eq!(
+            names,
+            ["/em/a.html", "/em/b.https.html", "/em/sub/c.any.html"]
+        );
         let skipped: Vec<&str> = discovery.skipped.iter().map(|s| s.test.as_str()).collect();
         assert_eq!(skipped, ["/em/sub/d.worker.js", "/em/sub/e.any.js"]);
-        assert!(matches!(discover(&[std::env::temp_dir()], &root), Err(DiscoverError::OutsideRoot { .. })));
-        std::fs::remove_dir_all(&root).unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            discover(&[outside.path().to_owned()], root),
+            Err(DiscoverError::OutsideRoot { .. })
+        ));
     }
 }

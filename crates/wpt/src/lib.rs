@@ -75,21 +75,23 @@ pub struct RunOptions {
 
 /// A panic inside the runtime is a bug, but it must cost one page, not the run.
 fn run_page_catching_panics(request: &PageRequest) -> FileResult {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_page(request, Rc::new(|_| {}))))
-        .unwrap_or_else(|panic| {
-            let message = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("a panic");
-            FileResult {
-                test: request.page.test_name(),
-                status: FileStatus::Crash,
-                message: Some(format!("the runtime panicked: {message}")),
-                subtests: Vec::new(),
-                duration_ms: 0,
-            }
-        })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_page(request, Rc::new(|_| {}))
+    }))
+    .unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic");
+        FileResult {
+            test: request.page.test_name(),
+            status: FileStatus::Crash,
+            message: Some(format!("the runtime panicked: {message}")),
+            subtests: Vec::new(),
+            duration_ms: 0,
+        }
+    })
 }
 
 /// The stack of a thread running pages: what a main thread gets (a worker process runs its page
@@ -99,7 +101,11 @@ const PAGE_THREAD_STACK_BYTES: usize = 8 * 1024 * 1024;
 
 /// Runs `pages` on `options.jobs` threads and hands each result to `on_result` in the order
 /// of `pages` (a result waits for those before it), with its index.
-pub fn run_pages(pages: &[Page], options: &RunOptions, mut on_result: impl FnMut(usize, FileResult)) {
+pub fn run_pages(
+    pages: &[Page],
+    options: &RunOptions,
+    mut on_result: impl FnMut(usize, FileResult),
+) {
     let next = AtomicUsize::new(0);
     let (sender, receiver) = mpsc::channel();
     std::thread::scope(|scope| {

@@ -39,7 +39,11 @@ pub enum LoadError {
     #[error("{url}: not a URL of this server")]
     OtherOrigin { url: String },
     #[error("{path}: no such file under {root}{deps}", deps = deps_hint(.deps))]
-    NotFound { path: String, root: String, deps: Option<String> },
+    NotFound {
+        path: String,
+        root: String,
+        deps: Option<String>,
+    },
     #[error("{path}: {error}")]
     Unreadable { path: String, error: String },
 }
@@ -53,7 +57,10 @@ fn deps_hint(deps: &Option<String>) -> String {
 
 /// The page's URL: `https` on WPT's https port for `.https.` files, else `http`.
 pub fn page_url(path: &str, variant: &str) -> Url {
-    let secure = path.rsplit('/').next().is_some_and(|name| name.contains(".https."));
+    let secure = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains(".https."));
     let origin = if secure {
         format!("https://{HOST}:8443")
     } else {
@@ -66,9 +73,13 @@ pub fn page_url(path: &str, variant: &str) -> Url {
 impl Resources {
     /// Resolves `reference` (as written in the page) against the page's URL.
     pub fn resolve(&self, page: &Url, reference: &str) -> Result<Url, LoadError> {
-        let url = page.join(reference).map_err(|_| LoadError::OtherOrigin { url: reference.to_owned() })?;
+        let url = page.join(reference).map_err(|_| LoadError::OtherOrigin {
+            url: reference.to_owned(),
+        })?;
         if url.host_str() != Some(HOST) {
-            return Err(LoadError::OtherOrigin { url: url.to_string() });
+            return Err(LoadError::OtherOrigin {
+                url: url.to_string(),
+            });
         }
         Ok(url)
     }
@@ -77,7 +88,10 @@ impl Resources {
     pub fn load(&self, url: &Url) -> Result<Loaded, LoadError> {
         let path = url.path();
         if path == TESTHARNESS_REPORT_PATH {
-            return Ok(Loaded { name: path.to_owned(), text: TESTHARNESS_REPORT.to_owned() });
+            return Ok(Loaded {
+                name: path.to_owned(),
+                text: TESTHARNESS_REPORT.to_owned(),
+            });
         }
         let file = self.locate(path).ok_or_else(|| LoadError::NotFound {
             path: path.to_owned(),
@@ -106,24 +120,13 @@ impl Resources {
     }
 }
 
-/// `%XX` sequences decoded; `None` for a path that would leave the directory it is joined to.
+/// `%XX` sequences decoded; `None` for a path that would leave the directory it is joined to, or
+/// that does not decode to UTF-8.
 fn percent_decode(path: &str) -> Option<PathBuf> {
-    let bytes = path.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(byte) = path.get(i + 1..i + 3).and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            decoded.push(byte);
-            i += 3;
-        } else {
-            decoded.push(bytes[i]);
-            i += 1;
-        }
-    }
-    let decoded = String::from_utf8(decoded).ok()?;
-    let relative = Path::new(&decoded);
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    let relative = Path::new(decoded.as_ref());
     // The URL parser already removed `.` and `..` segments; a decoded `%2e%2e` must not add one.
     relative
         .components()
@@ -135,38 +138,59 @@ fn percent_decode(path: &str) -> Option<PathBuf> {
 mod tests {
     use super::*;
 
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("eme-wpt-resources-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[test]
     fn https_pages_get_the_secure_origin() {
-        assert_eq!(page_url("/em/a.https.html", "").as_str(), "https://web-platform.test:8443/em/a.https.html");
-        assert_eq!(page_url("/em/b.html", "?v").as_str(), "http://web-platform.test:8000/em/b.html?v");
+        assert_eq!(
+            page_url("/em/a.https.html", "").as_str(),
+            "https://web-platform.test:8443/em/a.https.html"
+        );
+        assert_eq!(
+            page_url("/em/b.html", "?v").as_str(),
+            "http://web-platform.test:8000/em/b.html?v"
+        );
     }
 
     #[test]
     fn root_first_then_deps_and_the_glue_always_ours() {
-        let root = temp_dir("root");
-        let deps = temp_dir("deps");
+        let (root_dir, deps_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (root, deps) = (root_dir.path(), deps_dir.path());
         std::fs::create_dir_all(root.join("resources")).unwrap();
         std::fs::create_dir_all(deps.join("resources")).unwrap();
         std::fs::write(root.join("resources/testharnessreport.js"), "theirs").unwrap();
         std::fs::write(deps.join("resources/testharness.js"), "harness").unwrap();
         std::fs::write(root.join("resources/idlharness.js"), "root idl").unwrap();
         std::fs::write(deps.join("resources/idlharness.js"), "deps idl").unwrap();
-        let resources = Resources { root: root.clone(), deps: Some(deps.clone()) };
+        let resources = Resources {
+            root: root.to_owned(),
+            deps: Some(deps.to_owned()),
+        };
         let page = page_url("/d/t.html", "");
-        let load = |reference: &str| resources.load(&resources.resolve(&page, reference).unwrap()).map(|l| l.text);
-        assert_eq!(load("/resources/testharnessreport.js").unwrap(), TESTHARNESS_REPORT);
+        let load = |reference: &str| {
+            resources
+                .load(&resources.resolve(&page, reference).unwrap())
+                .map(|l| l.text)
+        };
+        assert_eq!(
+            load("/resources/testharnessreport.js").unwrap(),
+            TESTHARNESS_REPORT
+        );
         assert_eq!(load("../resources/testharness.js").unwrap(), "harness");
         assert_eq!(load("/resources/idlharness.js").unwrap(), "root idl");
         assert!(matches!(load("/nope.js"), Err(LoadError::NotFound { .. })));
-        assert!(matches!(load("/../../etc/passwd"), Err(LoadError::NotFound { .. })));
+        assert!(matches!(
+            load("/../../etc/passwd"),
+            Err(LoadError::NotFound { .. })
+        ));
         assert!(matches!(load("/%2e%2e/x"), Err(LoadError::NotFound { .. })));
-        assert!(matches!(resources.resolve(&page, "https://example.org/x.js"), Err(LoadError::OtherOrigin { .. })));
+        assert!(matches!(
+            load("/resources/%ff.js"),
+            Err(LoadError::NotFound { .. })
+        ));
+        std::fs::write(root.join("resources/with space.js"), "spaced").unwrap();
+        assert_eq!(load("/resources/with%20space.js").unwrap(), "spaced");
+        assert!(matches!(
+            resources.resolve(&page, "https://example.org/x.js"),
+            Err(LoadError::OtherOrigin { .. })
+        ));
     }
 }

@@ -44,7 +44,10 @@ pub enum SuiteError {
     #[error("{}: {error}", path.display())]
     Expectations { path: PathBuf, error: String },
     #[error("{}: {error}", path.display())]
-    Write { path: PathBuf, error: std::io::Error },
+    Write {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 /// What a run produced.
@@ -82,16 +85,26 @@ impl SuiteOutcome {
         self.totals.unexpected == 0
     }
 
-    /// The wptreport JSON of this run.
-    pub fn wptreport(&self, run_info: &RunInfo) -> serde_json::Value {
-        let pairs: Vec<(&FileResult, &Comparison)> = self.results.iter().map(|(r, c)| (r, c)).collect();
-        report::wptreport(&pairs, run_info, self.time_start, self.time_end)
+    /// The wptreport of this run (serialise it with serde for the JSON).
+    pub fn wptreport(&self, run_info: &RunInfo) -> report::WptReport<'_> {
+        report::wptreport(
+            &self.result_pairs(),
+            run_info,
+            self.time_start,
+            self.time_end,
+        )
     }
 
     /// The JUnit XML of this run.
-    pub fn junit(&self, suite_name: &str) -> String {
-        let pairs: Vec<(&FileResult, &Comparison)> = self.results.iter().map(|(r, c)| (r, c)).collect();
-        report::junit_xml(&pairs, suite_name)
+    pub fn junit(&self, suite_name: &str) -> Result<String, quick_junit::SerializeError> {
+        report::junit_xml(&self.result_pairs(), suite_name)
+    }
+
+    fn result_pairs(&self) -> Vec<(&FileResult, &Comparison)> {
+        self.results
+            .iter()
+            .map(|(result, comparison)| (result, comparison))
+            .collect()
     }
 }
 
@@ -106,35 +119,66 @@ struct Planned {
 pub fn run_suite(options: &SuiteOptions, out: &mut dyn Write) -> Result<SuiteOutcome, SuiteError> {
     let started = Instant::now();
     let time_start = epoch_ms();
-    let first = options.paths.first().map_or_else(|| PathBuf::from("."), Clone::clone);
+    let first = options
+        .paths
+        .first()
+        .map_or_else(|| PathBuf::from("."), Clone::clone);
     let root = match &options.root {
         Some(root) => root.clone(),
         None => discover::find_root(&first)?,
     };
     let discovery = discover::discover(&options.paths, &root)?;
     let root = root.canonicalize().unwrap_or(root);
-    let mut outcome = SuiteOutcome { skipped: discovery.skipped, time_start, ..SuiteOutcome::default() };
+    let mut outcome = SuiteOutcome {
+        skipped: discovery.skipped,
+        time_start,
+        ..SuiteOutcome::default()
+    };
 
     let mut metadata = MetadataCache::default();
     let mut planned = Vec::new();
     for page in discovery.pages {
-        let ini = expectations::ini_path(Path::new(&page.file).canonicalize().as_deref().unwrap_or(Path::new(&page.file)), &root, options.meta.as_deref());
+        let ini = expectations::ini_path(
+            Path::new(&page.file)
+                .canonicalize()
+                .as_deref()
+                .unwrap_or(Path::new(&page.file)),
+            &root,
+            options.meta.as_deref(),
+        );
         let expectation = metadata.expectation(&ini, &page.test_name(), &options.run_info)?;
         if let Some(reason) = &expectation.disabled {
-            outcome.skipped.push(Skipped { test: page.test_name(), reason: format!("disabled: {reason}") });
+            outcome.skipped.push(Skipped {
+                test: page.test_name(),
+                reason: format!("disabled: {reason}"),
+            });
             continue;
         }
-        planned.push(Planned { page, ini, expectation });
+        planned.push(Planned {
+            page,
+            ini,
+            expectation,
+        });
     }
     if planned.is_empty() && outcome.skipped.is_empty() {
-        let shown: Vec<String> = options.paths.iter().map(|p| p.display().to_string()).collect();
+        let shown: Vec<String> = options
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
         return Err(SuiteError::NoTests(shown.join(", ")));
     }
 
     let pages: Vec<Page> = planned.iter().map(|p| p.page.clone()).collect();
-    let deps = options.deps.clone().or_else(|| default_deps(&[&root, Path::new(".")]));
+    let deps = options
+        .deps
+        .clone()
+        .or_else(|| default_deps(&[&root, Path::new(".")]));
     let run_options = RunOptions {
-        resources: Resources { root: root.clone(), deps },
+        resources: Resources {
+            root: root.clone(),
+            deps,
+        },
         jobs: options.jobs,
         timeout_multiplier: options.timeout_multiplier,
         isolation: options.isolation.clone(),
@@ -164,15 +208,29 @@ pub fn run_suite(options: &SuiteOptions, out: &mut dyn Write) -> Result<SuiteOut
 struct MetadataCache(BTreeMap<PathBuf, Option<Metadata>>);
 
 impl MetadataCache {
-    fn expectation(&mut self, ini: &Path, test: &str, run_info: &RunInfo) -> Result<FileExpectation, SuiteError> {
+    fn expectation(
+        &mut self,
+        ini: &Path,
+        test: &str,
+        run_info: &RunInfo,
+    ) -> Result<FileExpectation, SuiteError> {
         if !self.0.contains_key(ini) {
             let metadata = match std::fs::read_to_string(ini) {
-                Ok(text) => Some(Metadata::parse(&text).map_err(|error| SuiteError::Expectations {
-                    path: ini.to_owned(),
-                    error: error.to_string(),
-                })?),
+                Ok(text) => {
+                    Some(
+                        Metadata::parse(&text).map_err(|error| SuiteError::Expectations {
+                            path: ini.to_owned(),
+                            error: error.to_string(),
+                        })?,
+                    )
+                }
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-                Err(error) => return Err(SuiteError::Expectations { path: ini.to_owned(), error: error.to_string() }),
+                Err(error) => {
+                    return Err(SuiteError::Expectations {
+                        path: ini.to_owned(),
+                        error: error.to_string(),
+                    });
+                }
             };
             self.0.insert(ini.to_owned(), metadata);
         }
@@ -199,12 +257,17 @@ pub fn revision_of(root: &Path) -> Option<String> {
 fn epoch_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
+        .map_or(0, |elapsed| {
+            u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
+        })
 }
 
 /// `  (expected FAIL)` after an entry whose expectation is not the default, `  UNEXPECTED
 /// (expected PASS)` after one that did not meet it.
-fn expectation_note<S: std::fmt::Display + PartialEq + Copy>(verdict: &expectations::Verdict<S>, default: S) -> String {
+fn expectation_note<S: std::fmt::Display + PartialEq + Copy>(
+    verdict: &expectations::Verdict<S>,
+    default: S,
+) -> String {
     if let Some(reason) = &verdict.disabled {
         return format!("  (disabled: {reason})");
     }
@@ -218,9 +281,18 @@ fn expectation_note<S: std::fmt::Display + PartialEq + Copy>(verdict: &expectati
     }
 }
 
-fn write_file_block(out: &mut dyn Write, result: &FileResult, comparison: &Comparison) -> std::io::Result<()> {
+fn write_file_block(
+    out: &mut dyn Write,
+    result: &FileResult,
+    comparison: &Comparison,
+) -> std::io::Result<()> {
     for (subtest, verdict) in result.subtests.iter().zip(&comparison.subtests) {
-        let message = subtest.message.as_deref().filter(|m| !m.is_empty()).map(|m| format!(": {}", one_line(m))).unwrap_or_default();
+        let message = subtest
+            .message
+            .as_deref()
+            .filter(|m| !m.is_empty())
+            .map(|m| format!(": {}", one_line(m)))
+            .unwrap_or_default();
         writeln!(
             out,
             "{:<8}{} > {}{message}{}",
@@ -230,7 +302,12 @@ fn write_file_block(out: &mut dyn Write, result: &FileResult, comparison: &Compa
             expectation_note(&verdict.verdict, SubtestStatus::Pass)
         )?;
     }
-    let message = result.message.as_deref().filter(|m| !m.is_empty()).map(|m| format!(": {}", one_line(m))).unwrap_or_default();
+    let message = result
+        .message
+        .as_deref()
+        .filter(|m| !m.is_empty())
+        .map(|m| format!(": {}", one_line(m)))
+        .unwrap_or_default();
     writeln!(
         out,
         "{:<8}{}{message} ({} subtests, {:.2} s){}",
@@ -247,7 +324,11 @@ fn one_line(text: &str) -> String {
 }
 
 fn totals(results: &[(FileResult, Comparison)], skipped_pages: usize) -> Totals {
-    let mut totals = Totals { files: results.len(), skipped: skipped_pages, ..Totals::default() };
+    let mut totals = Totals {
+        files: results.len(),
+        skipped: skipped_pages,
+        ..Totals::default()
+    };
     for (result, comparison) in results {
         if !comparison.file.is_ignored() {
             if comparison.file.unexpected {
@@ -258,7 +339,10 @@ fn totals(results: &[(FileResult, Comparison)], skipped_pages: usize) -> Totals 
         }
         for (subtest, verdict) in result.subtests.iter().zip(&comparison.subtests) {
             totals.subtests += 1;
-            let index = SubtestStatus::ALL.iter().position(|s| *s == subtest.status).unwrap_or(1);
+            let index = SubtestStatus::ALL
+                .iter()
+                .position(|s| *s == subtest.status)
+                .unwrap_or(1);
             totals.by_status[index] += 1;
             if verdict.verdict.is_ignored() {
                 totals.skipped += 1;
@@ -286,13 +370,21 @@ fn write_summary(out: &mut dyn Write, outcome: &SuiteOutcome) -> std::io::Result
         totals.subtests,
         totals.files,
         outcome.wall_time.as_secs_f64(),
-        if by_status.is_empty() { "none".to_owned() } else { by_status.join(", ") }
+        if by_status.is_empty() {
+            "none".to_owned()
+        } else {
+            by_status.join(", ")
+        }
     )?;
     if totals.unexpected > 0 {
         writeln!(out, "Unexpected results:")?;
         for (result, comparison) in &outcome.results {
             if comparison.file.unexpected {
-                writeln!(out, "  {} {} (expected {})", result.status, result.test, comparison.file.expected.expected)?;
+                writeln!(
+                    out,
+                    "  {} {} (expected {})",
+                    result.status, result.test, comparison.file.expected.expected
+                )?;
             }
             for (subtest, verdict) in result.subtests.iter().zip(&comparison.subtests) {
                 if verdict.verdict.unexpected {
@@ -309,7 +401,11 @@ fn write_summary(out: &mut dyn Write, outcome: &SuiteOutcome) -> std::io::Result
         }
     }
     // Results that met their expectation, results that did not, pages and subtests not run.
-    writeln!(out, "{} passed, {} failed, {} skipped", totals.expected, totals.unexpected, totals.skipped)
+    writeln!(
+        out,
+        "{} passed, {} failed, {} skipped",
+        totals.expected, totals.unexpected, totals.skipped
+    )
 }
 
 /// Rewrites each expectation file touched by this run so that its results are expected.
@@ -327,11 +423,22 @@ fn update_expectations(
         let existing = match std::fs::read_to_string(ini) {
             Ok(text) => Some(text),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-            Err(error) => return Err(SuiteError::Write { path: ini.to_owned(), error }),
+            Err(error) => {
+                return Err(SuiteError::Write {
+                    path: ini.to_owned(),
+                    error,
+                });
+            }
         };
         let updated = expectations::update_metadata(existing.as_deref(), &results, run_info)
-            .map_err(|error| SuiteError::Expectations { path: ini.to_owned(), error: error.to_string() })?;
-        let write_error = |error| SuiteError::Write { path: ini.to_owned(), error };
+            .map_err(|error| SuiteError::Expectations {
+                path: ini.to_owned(),
+                error: error.to_string(),
+            })?;
+        let write_error = |error| SuiteError::Write {
+            path: ini.to_owned(),
+            error,
+        };
         match (existing, updated) {
             (Some(old), Some(new)) if old == new => {}
             (_, Some(new)) => {
@@ -343,7 +450,11 @@ fn update_expectations(
             }
             (Some(_), None) => {
                 std::fs::remove_file(ini).map_err(write_error)?;
-                let _ = writeln!(out, "removed {} (everything is at its default)", ini.display());
+                let _ = writeln!(
+                    out,
+                    "removed {} (everything is at its default)",
+                    ini.display()
+                );
             }
             (None, None) => {}
         }

@@ -13,8 +13,8 @@ fn deps() -> PathBuf {
 
 #[test]
 fn in_process_runs_report_results_and_comparisons_in_page_order() {
-    let root = std::env::temp_dir().join(format!("eme-wpt-in-process-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root_dir = tempfile::tempdir().unwrap();
+    let root = root_dir.path();
     std::fs::create_dir_all(root.join("resources")).unwrap();
     std::fs::create_dir_all(root.join("t")).unwrap();
     let harness = "<script src=/resources/testharness.js></script><script src=/resources/testharnessreport.js></script>";
@@ -23,8 +23,16 @@ fn in_process_runs_report_results_and_comparisons_in_page_order() {
         format!("{harness}<script>promise_test(async () => {{ const a = await navigator.requestMediaKeySystemAccess('org.w3.clearkey', [{{ initDataTypes: ['keyids'], audioCapabilities: [{{ contentType: 'audio/webm; codecs=\"opus\"' }}] }}]); assert_equals(a.keySystem, 'org.w3.clearkey'); }}, 'access');</script>"),
     )
     .unwrap();
-    std::fs::write(root.join("t/b.html"), format!("{harness}<script>test(() => assert_true(false, 'b'), 'fails');</script>")).unwrap();
-    std::fs::write(root.join("t/b.html.ini"), "[b.html]\n  [fails]\n    expected: FAIL\n").unwrap();
+    std::fs::write(
+        root.join("t/b.html"),
+        format!("{harness}<script>test(() => assert_true(false, 'b'), 'fails');</script>"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("t/b.html.ini"),
+        "[b.html]\n  [fails]\n    expected: FAIL\n",
+    )
+    .unwrap();
 
     let options = SuiteOptions {
         paths: vec![root.join("t")],
@@ -41,7 +49,11 @@ fn in_process_runs_report_results_and_comparisons_in_page_order() {
     let outcome = run_suite(&options, &mut text).unwrap();
     let text = String::from_utf8(text).unwrap();
 
-    let tests: Vec<&str> = outcome.results.iter().map(|(result, _)| result.test.as_str()).collect();
+    let tests: Vec<&str> = outcome
+        .results
+        .iter()
+        .map(|(result, _)| result.test.as_str())
+        .collect();
     assert_eq!(tests, ["/t/a.https.html", "/t/b.html"], "{text}");
     let (a, a_comparison) = &outcome.results[0];
     assert_eq!(a.status, FileStatus::Ok);
@@ -49,10 +61,15 @@ fn in_process_runs_report_results_and_comparisons_in_page_order() {
     assert!(a_comparison.is_expected());
     let (b, b_comparison) = &outcome.results[1];
     assert_eq!(b.subtests[0].status, SubtestStatus::Fail);
-    assert_eq!(b.subtests[0].message.as_deref(), Some("assert_true: b expected true got false"));
+    assert_eq!(
+        b.subtests[0].message.as_deref(),
+        Some("assert_true: b expected true got false")
+    );
     assert!(b_comparison.is_expected(), "the .ini expects the failure");
     assert!(outcome.is_expected());
-    assert_eq!(outcome.totals.expected, 4, "two harness statuses and two subtests");
+    assert_eq!(
+        outcome.totals.expected, 4,
+        "two harness statuses and two subtests"
+    );
     assert!(text.ends_with("4 passed, 0 failed, 0 skipped\n"), "{text}");
-    std::fs::remove_dir_all(&root).unwrap();
 }

@@ -1,37 +1,34 @@
 //! What the integration tests of the `eme` binary share.
 #![allow(dead_code)]
 
+pub mod wptreport_check;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A directory of scripts for one test, removed when the test ends.
-pub struct Scripts(pub PathBuf);
+pub struct Scripts(tempfile::TempDir);
 
 impl Scripts {
     pub fn new(test: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let dir =
-            std::env::temp_dir().join(format!("eme-cli-{test}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("eme-cli-{test}-"))
+            .tempdir()
+            .expect("create a temporary directory");
         Self(dir)
     }
 
+    pub fn path(&self) -> &Path {
+        self.0.path()
+    }
+
     pub fn write(&self, name: &str, source: &str) -> PathBuf {
-        let path = self.0.join(name);
+        let path = self.path().join(name);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).unwrap();
         }
         std::fs::write(&path, source).unwrap();
         path
-    }
-}
-
-impl Drop for Scripts {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
     }
 }
 
@@ -50,7 +47,6 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
-
 
 /// The test-dependency cache `scripts/fetch-test-deps` fills (the test command runs it first),
 /// found the way `eme wpt` finds it.
