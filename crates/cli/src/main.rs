@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 mod wpt;
@@ -71,18 +72,27 @@ fn main() -> ExitCode {
     }
 }
 
+/// Every script as (name, source). All are read before any runs: a typo in the last name must not
+/// run the first.
+fn read_scripts(files: &[PathBuf]) -> anyhow::Result<Vec<(String, String)>> {
+    files
+        .iter()
+        .map(|path| {
+            let source = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Ok((path.display().to_string(), source))
+        })
+        .collect()
+}
+
 fn run(args: &RunArgs) -> ExitCode {
-    // Read every file before running anything: a typo in the last name must not run the first.
-    let mut scripts = Vec::with_capacity(args.files.len());
-    for path in &args.files {
-        match std::fs::read_to_string(path) {
-            Ok(source) => scripts.push((path.display().to_string(), source)),
-            Err(error) => {
-                eprintln!("eme: cannot read {}: {error}", path.display());
-                return ExitCode::from(USAGE_ERROR);
-            }
+    let scripts = match read_scripts(&args.files) {
+        Ok(scripts) => scripts,
+        Err(error) => {
+            eprintln!("eme: {error:#}");
+            return ExitCode::from(USAGE_ERROR);
         }
-    }
+    };
 
     let timeout = (args.timeout > 0.0).then(|| Duration::from_secs_f64(args.timeout));
     let finished = Arc::new(AtomicBool::new(false));
