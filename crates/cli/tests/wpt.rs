@@ -280,7 +280,12 @@ fn missing_scripts_and_paths_are_reported_clearly() {
     let page = "<script src=/resources/testharness.js></script><script src=/resources/testharnessreport.js></script><script src=/nope.js></script><script>test(() => {}, 'still runs');</script>";
     let dir = root_with("wpt-missing", &[("t/m.html", page)]);
     let output = wpt(&dir, &["t"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    // A script that fails to load is skipped, as a browser skips it, and the page goes on; exit 0
+    // alone would also hold if nothing after it ran.
+    assert!(out.contains("PASS    /t/m.html > still runs\n"), "{out}");
+    assert!(out.ends_with("2 passed, 0 failed, 0 skipped\n"), "{out}");
 
     let output = eme(&["wpt", "does-not-exist"], dir.path());
     assert_eq!(output.status.code(), Some(2));

@@ -287,36 +287,34 @@ fn write_file_block(
     comparison: &Comparison,
 ) -> std::io::Result<()> {
     for (subtest, verdict) in result.subtests.iter().zip(&comparison.subtests) {
-        let message = subtest
-            .message
-            .as_deref()
-            .filter(|m| !m.is_empty())
-            .map(|m| format!(": {}", one_line(m)))
-            .unwrap_or_default();
         writeln!(
             out,
-            "{:<8}{} > {}{message}{}",
+            "{:<8}{} > {}{}{}",
             subtest.status.as_str(),
             result.test,
             one_line(&subtest.name),
+            message_suffix(subtest.message.as_deref()),
             expectation_note(&verdict.verdict, SubtestStatus::Pass)
         )?;
     }
-    let message = result
-        .message
-        .as_deref()
-        .filter(|m| !m.is_empty())
-        .map(|m| format!(": {}", one_line(m)))
-        .unwrap_or_default();
     writeln!(
         out,
-        "{:<8}{}{message} ({} subtests, {:.2} s){}",
+        "{:<8}{}{} ({} subtests, {:.2} s){}",
         result.status.as_str(),
         result.test,
+        message_suffix(result.message.as_deref()),
         result.subtests.len(),
         Duration::from_millis(result.duration_ms).as_secs_f64(),
         expectation_note(&comparison.file, crate::FileStatus::Ok)
     )
+}
+
+/// `: message` on one line after a status line, or nothing for no (or an empty) message.
+fn message_suffix(message: Option<&str>) -> String {
+    message
+        .filter(|message| !message.is_empty())
+        .map(|message| format!(": {}", one_line(message)))
+        .unwrap_or_default()
 }
 
 fn one_line(text: &str) -> String {

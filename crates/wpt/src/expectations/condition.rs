@@ -217,28 +217,29 @@ impl ConditionParser {
     }
 
     fn any(&mut self) -> Result<Condition, ParseError> {
-        let mut parts = vec![self.all()?];
-        while self.next_is_word("or") {
-            self.position += 1;
-            parts.push(self.all()?);
-        }
-        Ok(if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            Condition::Any(parts)
-        })
+        self.chain("or", Self::all, Condition::Any)
     }
 
     fn all(&mut self) -> Result<Condition, ParseError> {
-        let mut parts = vec![self.negation()?];
-        while self.next_is_word("and") {
+        self.chain("and", Self::negation, Condition::All)
+    }
+
+    /// `operand (word operand)*` as one flat list, `combine`d when there are several operands.
+    fn chain(
+        &mut self,
+        word: &str,
+        operand: fn(&mut Self) -> Result<Condition, ParseError>,
+        combine: fn(Vec<Condition>) -> Condition,
+    ) -> Result<Condition, ParseError> {
+        let mut parts = vec![operand(self)?];
+        while self.next_is_word(word) {
             self.position += 1;
-            parts.push(self.negation()?);
+            parts.push(operand(self)?);
         }
         Ok(if parts.len() == 1 {
             parts.remove(0)
         } else {
-            Condition::All(parts)
+            combine(parts)
         })
     }
 
