@@ -11,12 +11,18 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 /// Why a string is not canonical unpadded base64url.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
+    /// The text contains `=`: padding, usually from a standard base64 encoder.
     #[error("'=' padding is not allowed in base64url")]
     Padding,
+    /// This character is outside the URL-safe alphabet (`A-Z a-z 0-9 - _`), e.g. standard
+    /// base64's `+` or `/`, or whitespace.
     #[error("'{0}' is not in the base64url alphabet")]
     InvalidCharacter(char),
+    /// The length leaves one character over (length mod 4 = 1), which encodes no whole byte.
     #[error("invalid base64url length")]
     InvalidLength,
+    /// The last character sets bits past the final byte, so the text is a non-canonical
+    /// spelling of some byte string (`Zh` for `Zg`).
     #[error("base64url has non-zero trailing bits")]
     TrailingBits,
 }

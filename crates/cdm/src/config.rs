@@ -14,7 +14,9 @@ use crate::types::{Configuration, MediaCapability, Requirement, SessionType};
 /// The spec's "audio/video type".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MediaKind {
+    /// An `audioCapabilities` entry: `audio/*` content types and audio codecs.
     Audio,
+    /// A `videoCapabilities` entry: `video/*` content types and video codecs.
     Video,
 }
 
@@ -53,7 +55,11 @@ pub trait ConfigurationSupport {
     /// Whether requests can be generated from this Initialization Data Type string
     /// (case-sensitive; never called with "" because "" is never supported).
     fn supports_init_data_type(&self, init_data_type: &str) -> bool;
+    /// Whether the key system can use a Distinctive Identifier, checked against the
+    /// `distinctiveIdentifier` member.
     fn distinctive_identifier(&self) -> FeatureSupport;
+    /// Whether the key system can persist state, checked against the `persistentState`
+    /// member.
     fn persistent_state(&self) -> FeatureSupport;
     /// Whether sessions of this type can be created (`persistent_state` is the resolved
     /// requirement so far).
@@ -63,6 +69,8 @@ pub trait ConfigurationSupport {
     /// The kind of media `codec` is inside container `essence`, or `None` if the codec is not
     /// supported there. Codec strings are compared case-sensitively.
     fn codec_kind(&self, essence: &str, codec: &str) -> Option<MediaKind>;
+    /// Whether `kind` media encrypted with `encryption_scheme` can be decrypted. Called for
+    /// any non-null `encryptionScheme`, even `""`; null ("any scheme") is never asked.
     fn supports_encryption_scheme(&self, kind: MediaKind, encryption_scheme: &str) -> bool;
     /// Never called with the empty string, which always means "no particular robustness".
     fn supports_robustness(&self, kind: MediaKind, robustness: &str) -> bool;

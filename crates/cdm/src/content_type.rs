@@ -11,24 +11,34 @@
 /// lower-cased and its value unquoted but otherwise untouched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentType {
+    /// The top-level type, e.g. `video` (`type` is a keyword, hence the underscore).
     pub type_: String,
+    /// The subtype, e.g. `mp4`.
     pub subtype: String,
+    /// `(name, value)` pairs in source order; no name appears twice.
     pub parameters: Vec<(String, String)>,
 }
 
 /// Why a string is not a valid content type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ContentTypeError {
+    /// The text does not start with a type token (e.g. it is empty or starts with `/`).
     #[error("the type is missing or not a token")]
     InvalidType,
+    /// The type is not followed directly by `/` (`video`, `video /mp4`).
     #[error("there is no '/' after the type")]
     MissingSlash,
+    /// No subtype token follows the `/` (`video/`).
     #[error("the subtype is missing or not a token")]
     InvalidSubtype,
+    /// Text after the subtype is not a `; name=value` parameter: a missing `;`, name, `=`
+    /// or value.
     #[error("a parameter is not of the form name=value")]
     InvalidParameter,
+    /// A quoted-string value has no closing `"`.
     #[error("a quoted parameter value is not terminated")]
     UnterminatedQuote,
+    /// This parameter (name lower-cased) is given twice, so its value would be ambiguous.
     #[error("parameter '{0}' appears more than once")]
     DuplicateParameter(String),
 }

@@ -8,10 +8,16 @@
 /// `DOMException` whose `name` is the variant's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
+    /// A JavaScript `TypeError`: malformed input (init data, licence, …).
     TypeError,
+    /// Well-formed input the key system cannot use (e.g. a session type the configuration
+    /// does not allow).
     NotSupportedError,
+    /// The operation does not fit the session's state (e.g. a session that is not open).
     InvalidStateError,
+    /// The CDM ran out of a resource (e.g. session IDs).
     QuotaExceededError,
+    /// From older spec wording some callers still map to; Clear Key never reports it.
     InvalidAccessError,
 }
 
@@ -33,11 +39,14 @@ impl ErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct CdmError {
+    /// The exception the EME layer rejects the promise with.
     pub kind: ErrorKind,
+    /// The exception's `message`; also this error's `Display` text.
     pub message: String,
 }
 
 impl CdmError {
+    /// An error of `kind`; the constructors below are shorthands for each kind.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         CdmError {
             kind,

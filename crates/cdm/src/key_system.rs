@@ -29,14 +29,19 @@ pub trait KeySystem {
 /// A message for the application (`MediaKeyMessageEvent`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionMessage {
+    /// The event's `messageType`.
     pub message_type: MessageType,
+    /// The event's `message`, for the application to send to the licence server (Clear Key:
+    /// UTF-8 JSON).
     pub message: Vec<u8>,
 }
 
 /// The result of `generateRequest()`'s in-parallel steps.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedRequest {
+    /// The new session's `sessionId`.
     pub session_id: String,
+    /// The licence request, fired as the session's first `message` event.
     pub message: SessionMessage,
 }
 
@@ -45,6 +50,8 @@ pub struct GeneratedRequest {
 pub struct SessionUpdate {
     /// Some(full new list, sorted by key-id bytes) when statuses changed (a licence always counts as a change).
     pub key_statuses: Option<Vec<(KeyId, KeyStatus)>>,
+    /// A message the update makes the CDM send, fired as a `message` event (Clear Key never
+    /// sends one).
     pub message: Option<SessionMessage>,
     /// true when the update was a release acknowledgement that closed the session (persistent only).
     pub session_closed: bool,
@@ -74,10 +81,13 @@ pub trait Cdm {
         init_data_type: InitDataType,
         init_data: &[u8],
     ) -> Result<GeneratedRequest, CdmError>;
+    /// The in-parallel part of update: applies the server's `response` (Clear Key: a JWK Set
+    /// licence, or a release acknowledgement) to the session.
     fn update(&mut self, session_id: &str, response: &[u8]) -> Result<SessionUpdate, CdmError>;
     /// Destroys the session's keys. Unknown id → Ok (already gone).
     fn close(&mut self, session_id: &str) -> Result<(), CdmError>;
-    /// Temporary: every key becomes Released, keys destroyed, no message.
+    /// The in-parallel part of remove: every key is destroyed and becomes `released`; only a
+    /// persistent-license session also gets a `license-release` message.
     fn remove(&mut self, session_id: &str) -> Result<SessionRemoval, CdmError>;
     /// Current statuses of a session (sorted by key id).
     fn key_statuses(&self, session_id: &str) -> Vec<(KeyId, KeyStatus)>;

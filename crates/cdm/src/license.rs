@@ -43,9 +43,11 @@ fn kids_array(key_ids: &[KeyId]) -> String {
 /// A parsed `update()` response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Response {
+    /// An object with `keys`: a licence whose keys the session installs.
     License(License),
     /// `{"kids":[…]}` with no `keys`: only meaningful for persistent-license sessions.
     ReleaseAcknowledgement {
+        /// The `kids` member: the key IDs whose release the server acknowledges.
         key_ids: Vec<KeyId>,
     },
 }

@@ -25,9 +25,9 @@ pub enum Error {
     /// A script file could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Read {
-        /// The file.
+        /// The path given to [`Runtime::run_file`].
         path: PathBuf,
-        /// Why.
+        /// The I/O error; a file that is not UTF-8 is reported as `InvalidData`.
         #[source]
         source: std::io::Error,
     },

@@ -23,6 +23,7 @@ pub struct ClearKey {
 }
 
 impl ClearKey {
+    /// A key system with a fresh session ID counter: its first session gets ID `"1"`.
     pub fn new() -> Self {
         Self::default()
     }
