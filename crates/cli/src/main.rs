@@ -1,4 +1,4 @@
-//! `eme`: run browser-style EME scripts headless.
+//! `eme`: run browser-style EME scripts headless, run conformance tests, decrypt MP4 files.
 //!
 //! Exit status: 0 when the run reported nothing (no uncaught exception, no unhandled
 //! rejection), 1 when it did or timed out, 2 for usage errors (including unreadable files).
@@ -13,6 +13,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
+mod bench;
+mod decrypt;
 mod wpt;
 use eme_host::{Error, RuntimeBuilder};
 
@@ -36,6 +38,10 @@ enum Command {
     Run(RunArgs),
     /// Run web-platform-tests files (.html, .any.js, .window.js) with testharness.js.
     Wpt(wpt::WptArgs),
+    /// Write a clear MP4 from a Common Encryption one (cenc, cbcs, cens, cbc1), or --info.
+    Decrypt(decrypt::DecryptArgs),
+    /// Measure performance against a reference run in the same process.
+    Bench(bench::BenchArgs),
     /// Runs one page for `eme wpt` (internal: request on stdin, events on stdout).
     #[command(hide = true, name = "wpt-worker")]
     WptWorker,
@@ -68,6 +74,8 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Run(args) => run(&args),
         Command::Wpt(args) => wpt::run(&args),
+        Command::Decrypt(args) => decrypt::run(&args),
+        Command::Bench(args) => bench::run(&args),
         Command::WptWorker => eme_wpt::worker::child_main(),
     }
 }

@@ -96,6 +96,24 @@ fn every_scheme_decrypts_to_the_clear_samples() {
 }
 
 #[test]
+fn the_rewrite_gives_back_packagers_clear_file_byte_for_byte() {
+    // Packager lays out its clear and encrypted outputs alike, so once the protection boxes
+    // are gone and the offsets follow, the decrypted file is its clear packaging exactly:
+    // every box, size and offset, not only the samples.
+    for scheme in ["cenc", "cbcs", "cens", "cbc1"] {
+        for stream in ["video", "audio"] {
+            let input = content(&format!("{scheme}/{stream}.mp4"));
+            let (output, _) = decrypt_file(&input, &keys(&[stream])).unwrap();
+            let clear = content(&format!("clear/{stream}.mp4"));
+            assert!(
+                output == clear,
+                "{scheme}/{stream}.mp4 decrypted differs from clear/{stream}.mp4"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_progressive_file_decrypts_to_the_source_clip() {
     assert_decrypts_to_clear("progressive/cenc.mp4", "clip.mp4", &["progressive"]);
 }
