@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod encrypted_file;
 pub mod fixtures;
 
 pub const KID_A: [u8; 16] = [0xa1; 16];
