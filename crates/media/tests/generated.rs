@@ -708,3 +708,76 @@ fn h264_samples_of_the_generator_have_valid_nal_framing() {
         }
     }
 }
+
+#[test]
+fn a_constant_iv_track_with_a_per_sample_iv_group_mixes_senc_entry_sizes() {
+    // The tenc has a constant IV (no IV in senc), one seig group has 16-byte per-sample IVs:
+    // the senc entries alternate between 0 and 16 IV bytes, each read with its own size.
+    let groups = vec![KeyParams::per_sample_iv(KID_B, KEY_B, 16).with_pattern(1, 9)];
+    let samples = (0..6)
+        .map(|i| {
+            let split = [(10, 16 * 11 + i as u32)];
+            if i % 2 == 0 {
+                video(100 + i, vec![], &split, 0)
+            } else {
+                video(100 + i, iv16(100 + i as u8), &split, 0).in_group(0)
+            }
+        })
+        .collect();
+    let track = TrackSpec::new(
+        1,
+        Media::Video,
+        Scheme::Cbcs,
+        KeyParams::constant_iv(KID_A, KEY_A, iv16(99)).with_pattern(1, 9),
+        samples,
+    )
+    .with_groups(groups);
+    for layout in layouts() {
+        let generated = generate(std::slice::from_ref(&track), layout);
+        let file = parse_file(&generated.bytes).unwrap();
+        let ivs: Vec<Vec<u8>> = file
+            .samples()
+            .map(|s| s.encryption.as_ref().unwrap().iv.clone())
+            .collect();
+        let expected: Vec<Vec<u8>> = (0..6u8)
+            .map(|i| if i % 2 == 0 { iv16(99) } else { iv16(100 + i) })
+            .collect();
+        assert_eq!(ivs, expected, "{layout:?}");
+        assert_decrypts(&generated, layout);
+    }
+}
+
+#[test]
+fn an_unprotected_tenc_with_protected_seig_groups() {
+    // A clear lead: the tenc says isProtected = 0, and only the samples mapped to a seig
+    // group are encrypted.
+    let groups = vec![KeyParams::per_sample_iv(KID_B, KEY_B, 8)];
+    let samples = (0..5)
+        .map(|i| {
+            if i < 2 {
+                video(110 + i, vec![], &[(4, 90)], 0)
+            } else {
+                video(110 + i, iv8(110 + i as u8), &[(4, 90)], 0).in_group(0)
+            }
+        })
+        .collect();
+    let track = TrackSpec::new(
+        1,
+        Media::Video,
+        Scheme::Cenc,
+        KeyParams::unprotected(),
+        samples,
+    )
+    .with_groups(groups);
+    for layout in layouts() {
+        let generated = generate(std::slice::from_ref(&track), layout);
+        let file = parse_file(&generated.bytes).unwrap();
+        let key_ids: Vec<Option<[u8; 16]>> = file
+            .samples()
+            .map(|s| s.encryption.as_ref().map(|c| c.key_id))
+            .collect();
+        let b = Some(KID_B);
+        assert_eq!(key_ids, [None, None, b, b, b], "{layout:?}");
+        assert_decrypts(&generated, layout);
+    }
+}
