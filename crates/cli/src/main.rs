@@ -3,6 +3,8 @@
 //! Exit status: 0 when the run reported nothing (no uncaught exception, no unhandled
 //! rejection), 1 when it did or timed out, 2 for usage errors (including unreadable files).
 
+#![forbid(unsafe_code)]
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -13,11 +13,20 @@ pub enum DiscoverError {
     /// The I/O error is the source, for reporters that print the chain (`eme` does).
     #[error("{}", path.display())]
     Io {
+        /// The file or directory that could not be resolved, read or listed, as given.
         path: PathBuf,
+        /// The underlying error.
         source: std::io::Error,
     },
+    /// A named path lies outside the root, so it has no URL on the test server.
     #[error("{}: not under the root {}", path.display(), root.display())]
-    OutsideRoot { path: PathBuf, root: PathBuf },
+    OutsideRoot {
+        /// The offending path, as the user gave it.
+        path: PathBuf,
+        /// The root URLs start from.
+        root: PathBuf,
+    },
+    /// No directory at or above the path holds `resources/`, so the root must be given.
     #[error("no root found for {}: no directory above it holds resources/ (pass --root DIR)", .0.display())]
     NoRoot(PathBuf),
 }
@@ -25,14 +34,19 @@ pub enum DiscoverError {
 /// A file that looks like a test but is not run, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
+    /// The file's URL path under the root (`/em/a.worker.js`); for a page its expectations
+    /// disable, the test name with its variant.
     pub test: String,
+    /// Why it does not run, as printed on its `SKIP` line.
     pub reason: String,
 }
 
 /// The pages to run, in a stable order (paths as given; directories walked sorted).
 #[derive(Debug, Default)]
 pub struct Discovery {
+    /// The testharness.js pages to run: one per test, variants expanded.
     pub pages: Vec<Page>,
+    /// Test files found that this host cannot run (worker tests, `.any.js` not for window).
     pub skipped: Vec<Skipped>,
 }
 

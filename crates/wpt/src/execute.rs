@@ -22,12 +22,15 @@ const PAGE_ENVIRONMENT: &str = include_str!("js/page-environment.js");
 
 /// testharness.js's own timeouts, in seconds: WPT's 10 s, and 60 s for `timeout=long`.
 pub const NORMAL_TIMEOUT: f64 = 10.0;
+/// The harness timeout, in seconds, of a page marked `timeout=long` (WPT's long timeout).
 pub const LONG_TIMEOUT: f64 = 60.0;
 
 /// How a page is run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PageRequest {
+    /// The page to load and run.
     pub page: Page,
+    /// Where the page's scripts and fetched URLs are served from.
     pub resources: Resources,
     /// Scales the harness timeouts (`--timeout` / 10 s).
     pub timeout_multiplier: f64,

@@ -6,6 +6,8 @@
 //! `jobs` threads — then compare with expectations ([`expectations`]) and write reports
 //! ([`report`]).
 
+#![forbid(unsafe_code)]
+
 pub mod discover;
 pub mod execute;
 pub mod expectations;
@@ -65,11 +67,13 @@ pub enum Isolation {
 /// How a set of pages runs.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
+    /// Where every page's scripts and fetched URLs are served from.
     pub resources: Resources,
     /// Pages run at once (at least 1).
     pub jobs: usize,
     /// Scales every harness timeout (10 s, 60 s for `timeout=long`).
     pub timeout_multiplier: f64,
+    /// Whether pages run in threads of this process or in worker child processes.
     pub isolation: Isolation,
 }
 

@@ -14,11 +14,22 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PageScript {
     /// `<script src>` / `// META: script=`: the URL as written, resolved against the page.
-    External { src: String },
+    External {
+        /// The `src` attribute or `script=` value, unresolved.
+        src: String,
+    },
     /// An inline `<script>`; `line` is the 1-based line of its first character in `file`.
-    Inline { text: String, line: usize },
+    Inline {
+        /// The script's source text, as written.
+        text: String,
+        /// The 1-based line in `file` where `text` starts.
+        line: usize,
+    },
     /// A `<script>` the runner cannot run (an ES module, an unknown `type`), with the reason.
-    Unsupported { reason: String },
+    Unsupported {
+        /// Why it is not run.
+        reason: String,
+    },
 }
 
 /// A test page ready to run.
@@ -31,9 +42,12 @@ pub struct Page {
     pub variant: String,
     /// The file the scripts come from (for inline scripts' names in errors).
     pub file: String,
+    /// The document title (`<title>` / `// META: title=`), which testharness.js uses to name
+    /// a single-test page's only subtest; `None` without one.
     pub title: Option<String>,
     /// `<meta name="timeout" content="long">` / `// META: timeout=long`.
     pub long_timeout: bool,
+    /// The scripts to run, in document order.
     pub scripts: Vec<PageScript>,
 }
 

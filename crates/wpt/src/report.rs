@@ -39,11 +39,13 @@ fn file_verdict(result: &FileResult, comparison: &Comparison) -> Verdict<FileSta
 /// A wptreport document: the run's results, the configuration it ran in and when.
 #[derive(Debug, Clone, Serialize)]
 pub struct WptReport<'a> {
+    /// One entry per test file that ran, in run order.
     pub results: Vec<WptTestResult<'a>>,
     /// Every entry of the run info, plus `browser_version` (from `version` when not given).
     pub run_info: RunInfo,
     /// Milliseconds since the Unix epoch.
     pub time_start: u64,
+    /// When the run ended, in milliseconds since the Unix epoch.
     pub time_end: u64,
 }
 
@@ -52,11 +54,15 @@ pub struct WptReport<'a> {
 pub struct WptTestResult<'a> {
     /// The test's URL path (`/encrypted-media/foo.https.html`).
     pub test: &'a str,
+    /// The harness status (`OK`, `ERROR`, `TIMEOUT`, `CRASH`, `PRECONDITION_FAILED`).
     pub status: FileStatus,
+    /// The harness message, or why the file did not complete; `null` when there is none.
     pub message: Option<&'a str>,
     /// Milliseconds.
     pub duration: u64,
+    /// The file's subtests, in the order testharness.js reported them.
     pub subtests: Vec<WptSubtestResult<'a>>,
+    /// The harness status's `expected` / `known_intermittent` keys, inlined in the entry.
     #[serde(flatten)]
     pub expectation: ExpectationMark<FileStatus>,
 }
@@ -64,9 +70,13 @@ pub struct WptTestResult<'a> {
 /// One subtest's entry in a wptreport.
 #[derive(Debug, Clone, Serialize)]
 pub struct WptSubtestResult<'a> {
+    /// The subtest's name as testharness.js gave it.
     pub name: &'a str,
+    /// Its status (`PASS`, `FAIL`, `TIMEOUT`, `NOTRUN`, `PRECONDITION_FAILED`).
     pub status: SubtestStatus,
+    /// The assertion message; `null` when there is none.
     pub message: Option<&'a str>,
+    /// The subtest's `expected` / `known_intermittent` keys, inlined in the entry.
     #[serde(flatten)]
     pub expectation: ExpectationMark<SubtestStatus>,
 }

@@ -30,22 +30,37 @@ pub struct Loaded {
     /// A path a reader can open (`wpt-subset/encrypted-media/util/utils.js`), or the URL path
     /// of the runner's own glue.
     pub name: String,
+    /// The resource's contents, decoded as UTF-8 (invalid bytes replaced).
     pub text: String,
 }
 
 /// Why a URL could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoadError {
+    /// The reference does not parse as a URL, or names a host other than the test server's.
     #[error("{url}: not a URL of this server")]
-    OtherOrigin { url: String },
+    OtherOrigin {
+        /// The reference as written, or the resolved URL when its host is foreign.
+        url: String,
+    },
+    /// Neither the root nor the dependency cache holds a file at the URL's path.
     #[error("{path}: no such file under {root}{deps}", deps = deps_hint(.deps))]
     NotFound {
+        /// The URL path that was looked up.
         path: String,
+        /// The tests' root that was searched.
         root: String,
+        /// The dependency cache that was searched, if there is one.
         deps: Option<String>,
     },
+    /// The file exists but could not be read.
     #[error("{path}: {error}")]
-    Unreadable { path: String, error: String },
+    Unreadable {
+        /// The URL path of the file.
+        path: String,
+        /// The I/O error, as text.
+        error: String,
+    },
 }
 
 fn deps_hint(deps: &Option<String>) -> String {

@@ -25,10 +25,15 @@ pub enum FileStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SubtestStatus {
+    /// Every assertion held and the subtest completed.
     Pass,
+    /// An assertion failed or the subtest threw.
     Fail,
+    /// The harness timed out while the subtest was still running.
     Timeout,
+    /// The subtest never ran: the harness ended (by an error or a timeout) before it started.
     Notrun,
+    /// `assert_implements_optional` failed: an optional feature is not supported.
     PreconditionFailed,
 }
 
@@ -37,6 +42,7 @@ pub enum SubtestStatus {
 pub struct SubtestResult {
     /// The name testharness.js gave it (unique within its file in well-formed tests).
     pub name: String,
+    /// How the subtest ended.
     pub status: SubtestStatus,
     /// The assertion message, when the subtest did not pass.
     pub message: Option<String>,
@@ -49,6 +55,7 @@ pub struct FileResult {
     /// For `.any.js` / `.window.js` files, the name of the page WPT generates for them
     /// (`/x/y.any.html`, `/x/y.window.html`).
     pub test: String,
+    /// How the harness ended for the file as a whole.
     pub status: FileStatus,
     /// Why the harness did not complete OK (the harness message, the crash's stderr tail).
     pub message: Option<String>,

@@ -23,12 +23,15 @@ pub struct SuiteOptions {
     pub root: Option<PathBuf>,
     /// The test-dependency cache; default: [`default_deps`] from the root and the current dir.
     pub deps: Option<PathBuf>,
+    /// Pages run at once (at least 1).
     pub jobs: usize,
+    /// Scales every harness timeout (10 s, 60 s for `timeout=long`).
     pub timeout_multiplier: f64,
     /// Where expectation files live; `None`: beside each test file.
     pub meta: Option<PathBuf>,
     /// Rewrite the expectation files so that this run's results are expected.
     pub update_expectations: bool,
+    /// Whether pages run in threads of this process or in worker child processes.
     pub isolation: Isolation,
     /// The configuration expectations' conditions and reports see.
     pub run_info: RunInfo,
@@ -37,15 +40,26 @@ pub struct SuiteOptions {
 /// Why a run could not be carried out (failing tests are not errors: see [`SuiteOutcome`]).
 #[derive(Debug, thiserror::Error)]
 pub enum SuiteError {
+    /// The root or the tests could not be found.
     #[error(transparent)]
     Discover(#[from] DiscoverError),
+    /// The paths hold no test, not even a skipped one; carries the paths, comma-separated.
     #[error("no test found under {0}")]
     NoTests(String),
+    /// An expectation file could not be read, parsed or updated.
     #[error("{}: {error}", path.display())]
-    Expectations { path: PathBuf, error: String },
+    Expectations {
+        /// The expectation (`.ini`) file.
+        path: PathBuf,
+        /// What went wrong, as text.
+        error: String,
+    },
+    /// Updating expectations could not read, write or remove an expectation file.
     #[error("{}: {error}", path.display())]
     Write {
+        /// The expectation (`.ini`) file.
         path: PathBuf,
+        /// The underlying I/O error.
         error: std::io::Error,
     },
 }
@@ -57,17 +71,23 @@ pub struct SuiteOutcome {
     pub results: Vec<(FileResult, Comparison)>,
     /// Pages not run: not runnable here, or disabled by their expectations.
     pub skipped: Vec<Skipped>,
+    /// Counts over `results` and `skipped`.
     pub totals: Totals,
     /// Milliseconds since the Unix epoch.
     pub time_start: u64,
+    /// When the pages finished (before expectations are updated), in milliseconds since the
+    /// Unix epoch.
     pub time_end: u64,
+    /// Elapsed time from the start of discovery to the end of the last page.
     pub wall_time: Duration,
 }
 
 /// Counts over a run.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Totals {
+    /// Pages that ran.
     pub files: usize,
+    /// Subtests reported by the pages that ran.
     pub subtests: usize,
     /// Subtests by status: PASS, FAIL, TIMEOUT, NOTRUN, PRECONDITION_FAILED.
     pub by_status: [usize; 5],

@@ -27,7 +27,9 @@ const STDERR_TAIL: usize = 2000;
 /// itself with its hidden worker subcommand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkerCommand {
+    /// The executable to start for each page.
     pub program: PathBuf,
+    /// Arguments passed before anything else (for `eme`, its worker subcommand).
     pub args: Vec<String>,
 }
 
