@@ -1,6 +1,8 @@
 //! What every web interface needs, independent of EME: `Event`, `EventTarget`,
 //! `DOMException`, WebIDL conversions, interface-object builders and "queue a task".
 
+#![forbid(unsafe_code)]
+
 pub mod dom_exception;
 pub mod error_event;
 pub mod event;

@@ -40,6 +40,8 @@
 //! `requestMediaKeySystemAccess` follow the same shape: validate, call the CDM (or the key
 //! system), `settle_in_task` or `queue_task`, fire events from further tasks.
 
+#![forbid(unsafe_code)]
+
 pub mod media_encrypted_event;
 pub mod media_key_message_event;
 pub mod media_key_session;

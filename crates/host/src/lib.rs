@@ -20,6 +20,8 @@
 //! What the runtime deliberately does not contain: EME logic (crate `eme`), DOM logic
 //! (crate `eme-dom`), a module loader that reads files (`import()` always fails).
 
+#![forbid(unsafe_code)]
+
 mod console;
 mod event_loop;
 mod globals;
