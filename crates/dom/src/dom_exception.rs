@@ -1,6 +1,8 @@
 //! `DOMException`: <https://webidl.spec.whatwg.org/#idl-DOMException>
 
-use boa_engine::{Context, JsArgs, JsData, JsError, JsObject, JsResult, JsString, JsValue, js_string};
+use boa_engine::{
+    Context, JsArgs, JsData, JsError, JsObject, JsResult, JsString, JsValue, js_string,
+};
 use boa_gc::{Finalize, Trace};
 
 use crate::interface::{self, InterfaceBuilder, illegal_invocation};
@@ -73,8 +75,11 @@ error_names! {
 }
 
 /// Legacy constants whose names left the table; `DOMException` still exposes them.
-const RETIRED_CONSTANTS: [(&str, u16); 3] =
-    [("DOMSTRING_SIZE_ERR", 2), ("NO_DATA_ALLOWED_ERR", 6), ("VALIDATION_ERR", 16)];
+const RETIRED_CONSTANTS: [(&str, u16); 3] = [
+    ("DOMSTRING_SIZE_ERR", 2),
+    ("NO_DATA_ALLOWED_ERR", 6),
+    ("VALIDATION_ERR", 16),
+];
 
 impl ExceptionName {
     /// The name's legacy code, 0 for any name not in the table.
@@ -88,7 +93,11 @@ impl ExceptionName {
 
 /// Every legacy constant in code order, the order WebIDL defines them in.
 fn legacy_constants() -> Vec<(&'static str, u16)> {
-    let mut constants: Vec<_> = NAME_CONSTANTS.iter().chain(&RETIRED_CONSTANTS).copied().collect();
+    let mut constants: Vec<_> = NAME_CONSTANTS
+        .iter()
+        .chain(&RETIRED_CONSTANTS)
+        .copied()
+        .collect();
     constants.sort_by_key(|&(_, code)| code);
     constants
 }
@@ -107,7 +116,10 @@ pub fn create(ctx: &mut Context, name: ExceptionName, message: &str) -> JsResult
     let prototype = interface::prototype_of(ctx, INTERFACE)?;
     Ok(JsObject::from_proto_and_data(
         prototype,
-        DomException { name: js_string!(name.as_str()), message: JsString::from(message) },
+        DomException {
+            name: js_string!(name.as_str()),
+            message: JsString::from(message),
+        },
     ))
 }
 
@@ -121,7 +133,10 @@ pub fn error(ctx: &mut Context, name: ExceptionName, message: &str) -> JsError {
 
 fn this_exception(this: &JsValue) -> JsResult<(JsString, JsString)> {
     this.as_object()
-        .and_then(|o| o.downcast_ref::<DomException>().map(|e| (e.name.clone(), e.message.clone())))
+        .and_then(|o| {
+            o.downcast_ref::<DomException>()
+                .map(|e| (e.name.clone(), e.message.clone()))
+        })
         .ok_or_else(|| illegal_invocation(INTERFACE))
 }
 

@@ -38,14 +38,24 @@ pub struct ErrorDetails {
 
 /// A cancelable `error` event, as "report an exception" creates it.
 pub fn create(details: ErrorDetails, ctx: &mut Context) -> JsResult<JsObject> {
-    let init = EventInit { cancelable: true, ..EventInit::default() };
+    let init = EventInit {
+        cancelable: true,
+        ..EventInit::default()
+    };
     let event = Event::new(js_string!("error"), init, ctx);
     let prototype = interface::prototype_of(ctx, INTERFACE)?;
     event::create_event_object(prototype, with_details(event, details), ctx)
 }
 
 fn with_details(event: Event, d: ErrorDetails) -> ErrorEvent {
-    ErrorEvent { event, message: d.message, filename: d.filename, lineno: d.lineno, colno: d.colno, error: d.error }
+    ErrorEvent {
+        event,
+        message: d.message,
+        filename: d.filename,
+        lineno: d.lineno,
+        colno: d.colno,
+        error: d.error,
+    }
 }
 
 // https://html.spec.whatwg.org/multipage/webappapis.html#dom-errorevent-constructor
@@ -56,20 +66,33 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     let init = EventInit::from_dictionary(&dict, ctx)?;
     // ErrorEventInit members in lexicographic order: colno, error, filename, lineno, message.
     let colno = webidl::member(&dict, "colno", ctx)?;
-    let colno = if colno.is_undefined() { 0 } else { colno.to_u32(ctx)? };
+    let colno = if colno.is_undefined() {
+        0
+    } else {
+        colno.to_u32(ctx)?
+    };
     let error = webidl::member(&dict, "error", ctx)?;
     let filename = webidl::member(&dict, "filename", ctx)?;
     let filename = webidl::optional_dom_string(&filename, JsString::default(), ctx)?;
     let lineno = webidl::member(&dict, "lineno", ctx)?;
-    let lineno = if lineno.is_undefined() { 0 } else { lineno.to_u32(ctx)? };
+    let lineno = if lineno.is_undefined() {
+        0
+    } else {
+        lineno.to_u32(ctx)?
+    };
     let message = webidl::member(&dict, "message", ctx)?;
     let message = webidl::optional_dom_string(&message, JsString::default(), ctx)?;
     let prototype = interface::prototype_from_new_target(new_target, INTERFACE, ctx)?;
     let event = Event::new(event_type, init, ctx);
-    let details = ErrorDetails { message, filename, lineno, colno, error };
+    let details = ErrorDetails {
+        message,
+        filename,
+        lineno,
+        colno,
+        error,
+    };
     Ok(event::create_event_object(prototype, with_details(event, details), ctx)?.into())
 }
-
 
 fn get_message(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
     interface::with_this::<ErrorEvent, _>(this, INTERFACE, |e| e.message.clone().into())

@@ -2,8 +2,7 @@
 
 use boa_engine::{
     Context, JsArgs, JsData, JsNativeError, JsObject, JsResult, JsString, JsValue, js_string,
-    object::builtins::JsFunction,
-    property::PropertyDescriptor,
+    object::builtins::JsFunction, property::PropertyDescriptor,
 };
 use boa_gc::{Finalize, Gc, GcRefCell, Trace};
 
@@ -136,7 +135,11 @@ impl Event {
 
 /// Wraps native `data` (an `Event` or a subclass embedding one) in an object with
 /// `prototype`, adding the unforgeable `isTrusted` own property.
-pub fn create_event_object<T: boa_engine::NativeObject>(prototype: JsObject, data: T, ctx: &mut Context) -> JsResult<JsObject> {
+pub fn create_event_object<T: boa_engine::NativeObject>(
+    prototype: JsObject,
+    data: T,
+    ctx: &mut Context,
+) -> JsResult<JsObject> {
     let object = JsObject::from_proto_and_data(prototype, data);
     let getter = ctx
         .get_data::<IsTrustedGetter>()
@@ -179,7 +182,11 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
 }
 
 /// The mandatory `type` argument of every event constructor.
-pub fn required_type_argument(args: &[JsValue], interface: &str, ctx: &mut Context) -> JsResult<JsString> {
+pub fn required_type_argument(
+    args: &[JsValue],
+    interface: &str,
+    ctx: &mut Context,
+) -> JsResult<JsString> {
     let Some(value) = args.first() else {
         return Err(JsNativeError::typ()
             .with_message(format!(
@@ -201,11 +208,17 @@ fn get_type(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValu
 }
 
 fn get_target(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    read(this, ctx, |s| s.target.clone().map_or(JsValue::null(), JsValue::from))
+    read(this, ctx, |s| {
+        s.target.clone().map_or(JsValue::null(), JsValue::from)
+    })
 }
 
 fn get_current_target(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    read(this, ctx, |s| s.current_target.clone().map_or(JsValue::null(), JsValue::from))
+    read(this, ctx, |s| {
+        s.current_target
+            .clone()
+            .map_or(JsValue::null(), JsValue::from)
+    })
 }
 
 fn get_event_phase(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
@@ -224,7 +237,11 @@ fn stop_propagation(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResul
     Ok(JsValue::undefined())
 }
 
-fn stop_immediate_propagation(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+fn stop_immediate_propagation(
+    this: &JsValue,
+    _: &[JsValue],
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
     let event = this_event(this, ctx)?;
     let mut state = event.state.borrow_mut();
     state.stop_propagation = true;

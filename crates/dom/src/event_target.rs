@@ -4,7 +4,9 @@
 
 use std::cell::Cell;
 
-use boa_engine::{Context, JsArgs, JsData, JsNativeError, JsObject, JsResult, JsString, JsValue, js_string};
+use boa_engine::{
+    Context, JsArgs, JsData, JsNativeError, JsObject, JsResult, JsString, JsValue, js_string,
+};
 use boa_gc::{Finalize, Gc, GcRefCell, Trace};
 
 use crate::dom_exception::{self, ExceptionName};
@@ -167,7 +169,12 @@ pub fn fire_event(target: &JsObject, event: &JsObject, ctx: &mut Context) -> JsR
 
 // https://dom.spec.whatwg.org/#concept-event-dispatch, for a target with no parent: the
 // event path is the target alone, so only the at-target capture and bubble passes remain.
-fn dispatch(target: &JsObject, event_object: &JsObject, event: &Event, ctx: &mut Context) -> JsResult<bool> {
+fn dispatch(
+    target: &JsObject,
+    event_object: &JsObject,
+    event: &Event,
+    ctx: &mut Context,
+) -> JsResult<bool> {
     let target_state = EventTarget::of(target, ctx).ok_or_else(|| illegal_invocation(INTERFACE))?;
     {
         let mut state = event.state.borrow_mut();
@@ -188,14 +195,24 @@ fn dispatch(target: &JsObject, event_object: &JsObject, event: &Event, ctx: &mut
 }
 
 // https://dom.spec.whatwg.org/#concept-event-listener-inner-invoke
-fn invoke(target_state: &EventTarget, target: &JsObject, event_object: &JsObject, event: &Event, capture_pass: bool, ctx: &mut Context) -> JsResult<()> {
+fn invoke(
+    target_state: &EventTarget,
+    target: &JsObject,
+    event_object: &JsObject,
+    event: &Event,
+    capture_pass: bool,
+    ctx: &mut Context,
+) -> JsResult<()> {
     if event.state.borrow().stop_propagation {
         return Ok(());
     }
     let event_type = event.state.borrow().event_type.clone();
     let listeners: Vec<Gc<Listener>> = target_state.state.borrow().listeners.clone();
     for listener in listeners {
-        if listener.removed.get() || listener.event_type != event_type || listener.capture != capture_pass {
+        if listener.removed.get()
+            || listener.event_type != event_type
+            || listener.capture != capture_pass
+        {
             continue;
         }
         if listener.once {
@@ -218,7 +235,14 @@ fn invoke(target_state: &EventTarget, target: &JsObject, event_object: &JsObject
     Ok(())
 }
 
-fn call_listener(listener: &Listener, target_state: &EventTarget, target: &JsObject, event_object: &JsObject, event: &Event, ctx: &mut Context) -> JsResult<()> {
+fn call_listener(
+    listener: &Listener,
+    target_state: &EventTarget,
+    target: &JsObject,
+    event_object: &JsObject,
+    event: &Event,
+    ctx: &mut Context,
+) -> JsResult<()> {
     let this: JsValue = target.clone().into();
     let args = [JsValue::from(event_object.clone())];
     match &listener.callback {
@@ -227,7 +251,8 @@ fn call_listener(listener: &Listener, target_state: &EventTarget, target: &JsObj
                 callback.call(&this, &args, ctx)?;
             } else {
                 let handle_event = callback.get(js_string!("handleEvent"), ctx)?;
-                let handle_event = webidl::callback_function(&handle_event, "The listener's handleEvent")?;
+                let handle_event =
+                    webidl::callback_function(&handle_event, "The listener's handleEvent")?;
                 handle_event.call(&callback.clone().into(), &args, ctx)?;
             }
         }
@@ -242,7 +267,9 @@ fn call_listener(listener: &Listener, target_state: &EventTarget, target: &JsObj
             };
             // WebIDL "invoke a callback function": a non-callable value kept by
             // [LegacyTreatNonObjectAsNull] is not called, and that is not an error.
-            let Some(handler) = handler.filter(JsObject::is_callable) else { return Ok(()) };
+            let Some(handler) = handler.filter(JsObject::is_callable) else {
+                return Ok(());
+            };
             let returned = handler.call(&this, &args, ctx)?;
             // HTML: a handler returning false cancels the event.
             if returned == JsValue::from(false) {
@@ -281,7 +308,12 @@ struct ListenerArguments {
     passive: bool,
 }
 
-fn listener_arguments(this: &JsValue, args: &[JsValue], method: &str, ctx: &mut Context) -> JsResult<ListenerArguments> {
+fn listener_arguments(
+    this: &JsValue,
+    args: &[JsValue],
+    method: &str,
+    ctx: &mut Context,
+) -> JsResult<ListenerArguments> {
     let target = this_target(this, ctx)?;
     if args.len() < 2 {
         return Err(JsNativeError::typ()
@@ -296,11 +328,19 @@ fn listener_arguments(this: &JsValue, args: &[JsValue], method: &str, ctx: &mut 
         None
     } else {
         Some(args[1].as_object().ok_or_else(|| {
-            JsNativeError::typ().with_message("The callback provided as parameter 2 is not an object.")
+            JsNativeError::typ()
+                .with_message("The callback provided as parameter 2 is not an object.")
         })?)
     };
     let (capture, once, passive) = flatten_options(args.get_or_undefined(2), ctx)?;
-    Ok(ListenerArguments { target, event_type, callback, capture, once, passive })
+    Ok(ListenerArguments {
+        target,
+        event_type,
+        callback,
+        capture,
+        once,
+        passive,
+    })
 }
 
 // https://dom.spec.whatwg.org/#dom-eventtarget-eventtarget
@@ -312,8 +352,14 @@ fn constructor(new_target: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResu
 
 // https://dom.spec.whatwg.org/#dom-eventtarget-addeventlistener
 fn add_event_listener(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let ListenerArguments { target, event_type, callback, capture, once, passive } =
-        listener_arguments(this, args, "addEventListener", ctx)?;
+    let ListenerArguments {
+        target,
+        event_type,
+        callback,
+        capture,
+        once,
+        passive,
+    } = listener_arguments(this, args, "addEventListener", ctx)?;
     if let Some(callback) = callback {
         target.add_listener(Listener {
             event_type,
@@ -329,8 +375,13 @@ fn add_event_listener(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> Js
 
 // https://dom.spec.whatwg.org/#dom-eventtarget-removeeventlistener
 fn remove_event_listener(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let ListenerArguments { target, event_type, callback, capture, .. } =
-        listener_arguments(this, args, "removeEventListener", ctx)?;
+    let ListenerArguments {
+        target,
+        event_type,
+        callback,
+        capture,
+        ..
+    } = listener_arguments(this, args, "removeEventListener", ctx)?;
     if let Some(callback) = callback {
         target.remove_listener(&event_type, &Callback::Object(callback), capture);
     }

@@ -16,7 +16,10 @@ type BaseDataAccessor<B> = dyn Fn(&JsObject) -> Option<B>;
 
 /// Declares that objects whose native data embeds a `B` can be found by `accessor`.
 /// `InterfaceBuilder::inherits_embedded` calls this; interfaces need not call it themselves.
-pub fn register_subclass<B: 'static>(ctx: &mut Context, accessor: impl Fn(&JsObject) -> Option<B> + 'static) {
+pub fn register_subclass<B: 'static>(
+    ctx: &mut Context,
+    accessor: impl Fn(&JsObject) -> Option<B> + 'static,
+) {
     let mut accessors = ctx
         .remove_data::<BaseDataAccessors<B>>()
         .map_or_else(|| BaseDataAccessors(Vec::new()), |a| *a);

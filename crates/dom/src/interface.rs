@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use boa_engine::{
-    Context, JsArgs, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue, NativeFunction, NativeObject,
-    js_string,
+    Context, JsArgs, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue,
+    NativeFunction, NativeObject, js_string,
     object::{FunctionObjectBuilder, JsObject as Obj, builtins::JsFunction},
     property::{Attribute, PropertyDescriptor, PropertyKey},
 };
@@ -53,7 +53,9 @@ pub fn prototype_of(ctx: &Context, name: &str) -> JsResult<JsObject> {
 
 /// `TypeError: Illegal constructor`, what `new` on a non-constructible interface throws.
 pub fn illegal_constructor(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    Err(JsNativeError::typ().with_message("Illegal constructor").into())
+    Err(JsNativeError::typ()
+        .with_message("Illegal constructor")
+        .into())
 }
 
 /// `TypeError: Illegal invocation`, the WebIDL brand-check failure.
@@ -110,14 +112,25 @@ impl<'ctx> InterfaceBuilder<'ctx> {
     /// native data `B` (an `Event`, an `EventTarget`): links the interface objects as
     /// [`inherits`](Self::inherits) does, and registers `embedded` so that the parent's members
     /// (their brand checks go through `inheritance::base_data`) accept this interface's objects.
-    pub fn inherits_embedded<T: NativeObject, B: 'static>(self, parent: &str, embedded: fn(&T) -> B) -> JsResult<Self> {
-        inheritance::register_subclass::<B>(self.ctx, move |object| object.downcast_ref::<T>().map(|data| embedded(&data)));
+    pub fn inherits_embedded<T: NativeObject, B: 'static>(
+        self,
+        parent: &str,
+        embedded: fn(&T) -> B,
+    ) -> JsResult<Self> {
+        inheritance::register_subclass::<B>(self.ctx, move |object| {
+            object.downcast_ref::<T>().map(|data| embedded(&data))
+        });
         let parent = interface(self.ctx, parent)?;
         Ok(self.inherits(parent))
     }
 
     /// Creates a function object with WebIDL's `name` and `length`.
-    pub fn function(ctx: &Context, name: impl Into<JsString>, length: usize, f: NativeFn) -> JsFunction {
+    pub fn function(
+        ctx: &Context,
+        name: impl Into<JsString>,
+        length: usize,
+        f: NativeFn,
+    ) -> JsFunction {
         FunctionObjectBuilder::new(ctx.realm(), NativeFunction::from_fn_ptr(f))
             .name(name)
             .length(length)
@@ -147,14 +160,22 @@ impl<'ctx> InterfaceBuilder<'ctx> {
 
     /// A regular attribute: accessor {enumerable, configurable}; `setter: None` = readonly.
     pub fn attribute(self, name: &str, getter: NativeFn, setter: Option<NativeFn>) -> Self {
-        self.accessor(name, NativeFunction::from_fn_ptr(getter), setter.map(NativeFunction::from_fn_ptr))
+        self.accessor(
+            name,
+            NativeFunction::from_fn_ptr(getter),
+            setter.map(NativeFunction::from_fn_ptr),
+        )
     }
 
     /// An event handler IDL attribute, `attribute EventHandler on<event_type>`
     /// (<https://html.spec.whatwg.org/multipage/webappapis.html#event-handler-idl-attributes>).
     /// `is_instance` is the interface's brand check: both accessors throw "Illegal invocation"
     /// for any other `this`, including an `EventTarget` of another interface.
-    pub fn event_handler(self, event_type: &'static str, is_instance: fn(&JsObject) -> bool) -> Self {
+    pub fn event_handler(
+        self,
+        event_type: &'static str,
+        is_instance: fn(&JsObject) -> bool,
+    ) -> Self {
         let interface = self.name;
         let target = move |this: &JsValue, ctx: &Context| {
             this.as_object()
@@ -180,7 +201,9 @@ impl<'ctx> InterfaceBuilder<'ctx> {
                 .build()
         };
         let get = build("get", 0, getter);
-        let set = setter.map_or(JsValue::undefined(), |setter| build("set", 1, setter).into());
+        let set = setter.map_or(JsValue::undefined(), |setter| {
+            build("set", 1, setter).into()
+        });
         let desc = PropertyDescriptor::builder()
             .get(get)
             .set(set)
@@ -198,7 +221,8 @@ impl<'ctx> InterfaceBuilder<'ctx> {
             .enumerable(true)
             .configurable(false)
             .build();
-        self.statics.push((JsString::from(name).into(), desc.clone()));
+        self.statics
+            .push((JsString::from(name).into(), desc.clone()));
         self.define(JsString::from(name), desc)
     }
 
@@ -210,13 +234,22 @@ impl<'ctx> InterfaceBuilder<'ctx> {
     /// Finishes the interface: `@@toStringTag`, `constructor`, the global binding
     /// {writable, !enumerable, configurable}, and the registry entry.
     pub fn build(self) -> JsResult<Interface> {
-        let Self { ctx, name, constructor, length, parent, prototype, statics } = self;
-        let interface_object: Obj = FunctionObjectBuilder::new(ctx.realm(), NativeFunction::from_fn_ptr(constructor))
-            .name(JsString::from(name))
-            .length(length)
-            .constructor(true)
-            .build()
-            .into();
+        let Self {
+            ctx,
+            name,
+            constructor,
+            length,
+            parent,
+            prototype,
+            statics,
+        } = self;
+        let interface_object: Obj =
+            FunctionObjectBuilder::new(ctx.realm(), NativeFunction::from_fn_ptr(constructor))
+                .name(JsString::from(name))
+                .length(length)
+                .constructor(true)
+                .build()
+                .into();
         if let Some(parent) = &parent {
             interface_object.set_prototype(Some(parent.constructor.clone()));
         }
@@ -255,8 +288,14 @@ impl<'ctx> InterfaceBuilder<'ctx> {
             interface_object.clone(),
             Attribute::WRITABLE | Attribute::CONFIGURABLE,
         )?;
-        let interface = Interface { constructor: interface_object, prototype };
-        let mut registry = ctx.remove_data::<InterfaceRegistry>().map(|r| *r).unwrap_or_default();
+        let interface = Interface {
+            constructor: interface_object,
+            prototype,
+        };
+        let mut registry = ctx
+            .remove_data::<InterfaceRegistry>()
+            .map(|r| *r)
+            .unwrap_or_default();
         registry.0.insert(name, interface.clone());
         ctx.insert_data(registry);
         Ok(interface)
@@ -266,7 +305,11 @@ impl<'ctx> InterfaceBuilder<'ctx> {
 /// The prototype for an object created by a constructor called with `new_target`
 /// (WebIDL "internally create a new object implementing the interface"): the NewTarget's
 /// `prototype` when it is an object, so JS subclasses work; else the interface's own.
-pub fn prototype_from_new_target(new_target: &JsValue, interface: &str, ctx: &mut Context) -> JsResult<JsObject> {
+pub fn prototype_from_new_target(
+    new_target: &JsValue,
+    interface: &str,
+    ctx: &mut Context,
+) -> JsResult<JsObject> {
     if let Some(target) = new_target.as_object()
         && let Some(proto) = target.get(js_string!("prototype"), ctx)?.as_object()
     {
@@ -289,8 +332,16 @@ pub fn require_new(new_target: &JsValue, interface: &str) -> JsResult<()> {
 
 /// WebIDL's brand check for a member of `interface`: `this` must be an object whose native
 /// data is a `T`; `f` reads it (the borrow ends before this returns, so `f` must not call JS).
-pub fn with_this<T: boa_engine::NativeObject, R>(this: &JsValue, interface: &str, f: impl FnOnce(&T) -> R) -> JsResult<R> {
-    let object = this.as_object().ok_or_else(|| illegal_invocation(interface))?;
-    let data = object.downcast_ref::<T>().ok_or_else(|| illegal_invocation(interface))?;
+pub fn with_this<T: boa_engine::NativeObject, R>(
+    this: &JsValue,
+    interface: &str,
+    f: impl FnOnce(&T) -> R,
+) -> JsResult<R> {
+    let object = this
+        .as_object()
+        .ok_or_else(|| illegal_invocation(interface))?;
+    let data = object
+        .downcast_ref::<T>()
+        .ok_or_else(|| illegal_invocation(interface))?;
     Ok(f(&data))
 }

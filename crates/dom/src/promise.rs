@@ -6,7 +6,10 @@ use boa_engine::{Context, JsResult, JsValue, object::builtins::JsPromise};
 
 /// Runs `steps`; an `Err` becomes a promise rejected with that error. Engine errors (runtime
 /// limits) are not script-visible values, so they still propagate.
-pub fn promise_operation(ctx: &mut Context, steps: impl FnOnce(&mut Context) -> JsResult<JsValue>) -> JsResult<JsValue> {
+pub fn promise_operation(
+    ctx: &mut Context,
+    steps: impl FnOnce(&mut Context) -> JsResult<JsValue>,
+) -> JsResult<JsValue> {
     match steps(ctx) {
         Ok(value) => Ok(value),
         Err(error) if error.as_engine().is_some() => Err(error),

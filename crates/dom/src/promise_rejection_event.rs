@@ -19,11 +19,26 @@ pub struct PromiseRejectionEvent {
 }
 
 /// A cancelable `unhandledrejection` event for `promise`, rejected with `reason`.
-pub fn create_unhandled_rejection(promise: JsObject, reason: JsValue, ctx: &mut Context) -> JsResult<JsObject> {
-    let init = EventInit { cancelable: true, ..EventInit::default() };
+pub fn create_unhandled_rejection(
+    promise: JsObject,
+    reason: JsValue,
+    ctx: &mut Context,
+) -> JsResult<JsObject> {
+    let init = EventInit {
+        cancelable: true,
+        ..EventInit::default()
+    };
     let event = Event::new(js_string!("unhandledrejection"), init, ctx);
     let prototype = interface::prototype_of(ctx, INTERFACE)?;
-    event::create_event_object(prototype, PromiseRejectionEvent { event, promise, reason }, ctx)
+    event::create_event_object(
+        prototype,
+        PromiseRejectionEvent {
+            event,
+            promise,
+            reason,
+        },
+        ctx,
+    )
 }
 
 // https://html.spec.whatwg.org/multipage/webappapis.html#promiserejectionevent
@@ -41,12 +56,23 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
             .into());
     }
     let promise = promise.as_object().ok_or_else(|| {
-        JsNativeError::typ().with_message("Failed to construct 'PromiseRejectionEvent': member promise is not an object.")
+        JsNativeError::typ().with_message(
+            "Failed to construct 'PromiseRejectionEvent': member promise is not an object.",
+        )
     })?;
     let reason = webidl::member(&dict, "reason", ctx)?;
     let prototype = interface::prototype_from_new_target(new_target, INTERFACE, ctx)?;
     let event = Event::new(event_type, init, ctx);
-    Ok(event::create_event_object(prototype, PromiseRejectionEvent { event, promise, reason }, ctx)?.into())
+    Ok(event::create_event_object(
+        prototype,
+        PromiseRejectionEvent {
+            event,
+            promise,
+            reason,
+        },
+        ctx,
+    )?
+    .into())
 }
 
 fn get_promise(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {

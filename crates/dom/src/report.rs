@@ -37,7 +37,9 @@ pub fn set_exception_reporter(ctx: &mut Context, reporter: ExceptionReporter) {
 /// Reports `error`: fires `error` at the global, then, unless a listener canceled it, hands it
 /// to the installed sink (stderr when the embedder installed none).
 pub fn report_exception(error: &JsError, ctx: &mut Context) {
-    if !ctx.get_data::<ReportingError>().is_some_and(|r| r.0.get()) && error_event_canceled(error, ctx) {
+    if !ctx.get_data::<ReportingError>().is_some_and(|r| r.0.get())
+        && error_event_canceled(error, ctx)
+    {
         return;
     }
     match ctx.get_data::<ExceptionReporter>().cloned() {
@@ -53,10 +55,18 @@ fn error_event_canceled(error: &JsError, ctx: &mut Context) -> bool {
         return false;
     }
     // Engine errors (runtime limits) have no script value and are not script-visible.
-    let Ok(value) = error.clone().into_opaque(ctx) else { return false };
+    let Ok(value) = error.clone().into_opaque(ctx) else {
+        return false;
+    };
     let message = describe(&value, ctx);
-    let details = ErrorDetails { message, error: value, ..ErrorDetails::default() };
-    let Ok(event) = error_event::create(details, ctx) else { return false };
+    let details = ErrorDetails {
+        message,
+        error: value,
+        ..ErrorDetails::default()
+    };
+    let Ok(event) = error_event::create(details, ctx) else {
+        return false;
+    };
     if ctx.get_data::<ReportingError>().is_none() {
         ctx.insert_data(ReportingError::default());
     }

@@ -19,18 +19,38 @@ pub fn dom_string(value: &JsValue, ctx: &mut Context) -> JsResult<JsString> {
 
 /// An optional `DOMString` argument or dictionary member with a default for `undefined` (an
 /// absent argument reads as `undefined` through `JsArgs::get_or_undefined`).
-pub fn optional_dom_string(value: &JsValue, default: JsString, ctx: &mut Context) -> JsResult<JsString> {
-    if value.is_undefined() { Ok(default) } else { dom_string(value, ctx) }
+pub fn optional_dom_string(
+    value: &JsValue,
+    default: JsString,
+    ctx: &mut Context,
+) -> JsResult<JsString> {
+    if value.is_undefined() {
+        Ok(default)
+    } else {
+        dom_string(value, ctx)
+    }
 }
 
 /// A WebIDL enumeration: ToString, then the string must be exactly the IDL string of one of
 /// `values` (`as_str` gives it). Generic over the value type so that one list of strings, the
 /// enum's own, serves both directions; `enum_name` is the IDL name for the TypeError message.
-pub fn enumeration<T: Copy>(value: &JsValue, values: &[T], as_str: impl Fn(T) -> &'static str, enum_name: &str, ctx: &mut Context) -> JsResult<T> {
+pub fn enumeration<T: Copy>(
+    value: &JsValue,
+    values: &[T],
+    as_str: impl Fn(T) -> &'static str,
+    enum_name: &str,
+    ctx: &mut Context,
+) -> JsResult<T> {
     let s = dom_string(value, ctx)?.to_std_string_escaped();
-    values.iter().copied().find(|v| as_str(*v) == s).ok_or_else(|| {
-        type_error(format!("The provided value '{s}' is not a valid enum value of type {enum_name}"))
-    })
+    values
+        .iter()
+        .copied()
+        .find(|v| as_str(*v) == s)
+        .ok_or_else(|| {
+            type_error(format!(
+                "The provided value '{s}' is not a valid enum value of type {enum_name}"
+            ))
+        })
 }
 
 /// A dictionary argument: `undefined`/`null` is the empty dictionary (None), an object is read
@@ -55,7 +75,11 @@ pub fn member(dict: &Option<JsObject>, name: &'static str, ctx: &mut Context) ->
 
 /// `sequence<T>` via the iterable protocol; elements are returned unconverted.
 pub fn sequence(value: &JsValue, what: &str, ctx: &mut Context) -> JsResult<Vec<JsValue>> {
-    let not_sequence = || type_error(format!("{what} is not iterable (cannot convert to a sequence)"));
+    let not_sequence = || {
+        type_error(format!(
+            "{what} is not iterable (cannot convert to a sequence)"
+        ))
+    };
     let object = value.as_object().ok_or_else(not_sequence)?;
     let method = object.get(JsSymbol::iterator(), ctx)?;
     let method = method.as_callable().ok_or_else(not_sequence)?;
@@ -83,14 +107,21 @@ pub fn sequence(value: &JsValue, what: &str, ctx: &mut Context) -> JsResult<Vec<
 /// `BufferSource` (`ArrayBufferView or ArrayBuffer`, no `[AllowShared]`): a copy of the bytes
 /// the value views. A detached buffer gives no bytes.
 pub fn buffer_source(value: &JsValue, what: &str, ctx: &mut Context) -> JsResult<Vec<u8>> {
-    let not_buffer_source =
-        || type_error(format!("{what} is not of type '(ArrayBuffer or ArrayBufferView)'"));
+    let not_buffer_source = || {
+        type_error(format!(
+            "{what} is not of type '(ArrayBuffer or ArrayBufferView)'"
+        ))
+    };
     let object = value.as_object().ok_or_else(not_buffer_source)?;
     if let Ok(buffer) = JsArrayBuffer::from_object(object.clone()) {
         return Ok(buffer.data().map(|d| d.to_vec()).unwrap_or_default());
     }
     let (buffer, offset, length) = if let Ok(array) = JsTypedArray::from_object(object.clone()) {
-        (array.buffer(ctx)?, array.byte_offset(ctx)?, array.byte_length(ctx)?)
+        (
+            array.buffer(ctx)?,
+            array.byte_offset(ctx)?,
+            array.byte_length(ctx)?,
+        )
     } else if let Ok(view) = JsDataView::from_object(object.clone()) {
         let offset = usize::try_from(view.byte_offset(ctx)?).map_err(|_| not_buffer_source())?;
         let length = usize::try_from(view.byte_length(ctx)?).map_err(|_| not_buffer_source())?;
@@ -103,7 +134,9 @@ pub fn buffer_source(value: &JsValue, what: &str, ctx: &mut Context) -> JsResult
         .as_object()
         .and_then(|b| JsArrayBuffer::from_object(b).ok())
         .ok_or_else(not_buffer_source)?;
-    let Some(data) = buffer.data() else { return Ok(Vec::new()) };
+    let Some(data) = buffer.data() else {
+        return Ok(Vec::new());
+    };
     Ok(offset
         .checked_add(length)
         .and_then(|end| data.get(offset..end))

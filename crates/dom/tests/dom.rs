@@ -12,9 +12,17 @@ fn run(script: &str) -> (String, Vec<String>) {
     eme_dom::register(&mut ctx).expect("register");
     let reported = Rc::new(RefCell::new(Vec::new()));
     let sink = reported.clone();
-    set_exception_reporter(&mut ctx, ExceptionReporter(Rc::new(move |e, _| sink.borrow_mut().push(e.to_string()))));
-    let value = ctx.eval(Source::from_bytes(script)).unwrap_or_else(|e| panic!("script failed: {e}"));
-    let text = value.to_string(&mut ctx).expect("string").to_std_string_escaped();
+    set_exception_reporter(
+        &mut ctx,
+        ExceptionReporter(Rc::new(move |e, _| sink.borrow_mut().push(e.to_string()))),
+    );
+    let value = ctx
+        .eval(Source::from_bytes(script))
+        .unwrap_or_else(|e| panic!("script failed: {e}"));
+    let text = value
+        .to_string(&mut ctx)
+        .expect("string")
+        .to_std_string_escaped();
     let reported = reported.borrow().clone();
     (text, reported)
 }
@@ -64,7 +72,10 @@ fn event_fields_cancel_and_redispatch_rules() {
         out.push(threw, Object.getOwnPropertyDescriptor(e, "isTrusted").configurable);
         out.join(",")
     "#);
-    assert_eq!(log, "0,,false,false,2,true,true,false,false,true,0,,InvalidStateError,false");
+    assert_eq!(
+        log,
+        "0,,false,false,2,true,true,false,false,true,0,,InvalidStateError,false"
+    );
 }
 
 #[test]

@@ -66,14 +66,18 @@ pub struct EmeOptions {
 
 impl Default for EmeOptions {
     fn default() -> Self {
-        Self { key_systems: vec![Rc::new(ClearKey::new())] }
+        Self {
+            key_systems: vec![Rc::new(ClearKey::new())],
+        }
     }
 }
 
 impl fmt::Debug for EmeOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names: Vec<&str> = self.key_systems.iter().map(|k| k.name()).collect();
-        f.debug_struct("EmeOptions").field("key_systems", &names).finish()
+        f.debug_struct("EmeOptions")
+            .field("key_systems", &names)
+            .finish()
     }
 }
 
@@ -125,7 +129,12 @@ pub(crate) fn type_error(message: impl Into<String>) -> JsError {
 }
 
 /// The TypeError WebIDL throws when fewer than `required` arguments were passed.
-pub(crate) fn require_arguments(args: &[boa_engine::JsValue], required: usize, operation: &str, interface: &str) -> JsResult<()> {
+pub(crate) fn require_arguments(
+    args: &[boa_engine::JsValue],
+    required: usize,
+    operation: &str,
+    interface: &str,
+) -> JsResult<()> {
     if args.len() < required {
         return Err(type_error(format!(
             "Failed to execute '{operation}' on '{interface}': {required} argument{} required, but only {} present.",

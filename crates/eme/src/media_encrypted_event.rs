@@ -1,8 +1,7 @@
 //! `MediaEncryptedEvent`: <https://w3c.github.io/encrypted-media/#mediaencryptedevent>
 
 use boa_engine::{
-    Context, JsArgs, JsData, JsObject, JsResult, JsString, JsValue,
-    object::builtins::JsArrayBuffer,
+    Context, JsArgs, JsData, JsObject, JsResult, JsString, JsValue, object::builtins::JsArrayBuffer,
 };
 use boa_gc::{Finalize, Trace};
 use eme_dom::{
@@ -46,16 +45,28 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     let init_data_type = webidl::optional_dom_string(&init_data_type, JsString::default(), ctx)?;
     let prototype = interface::prototype_from_new_target(new_target, INTERFACE, ctx)?;
     let event = Event::new(event_type, init, ctx);
-    Ok(event::create_event_object(prototype, MediaEncryptedEvent { event, init_data_type, init_data }, ctx)?.into())
+    Ok(event::create_event_object(
+        prototype,
+        MediaEncryptedEvent {
+            event,
+            init_data_type,
+            init_data,
+        },
+        ctx,
+    )?
+    .into())
 }
 
-
 fn get_init_data_type(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    interface::with_this::<MediaEncryptedEvent, _>(this, INTERFACE, |e| e.init_data_type.clone().into())
+    interface::with_this::<MediaEncryptedEvent, _>(this, INTERFACE, |e| {
+        e.init_data_type.clone().into()
+    })
 }
 
 fn get_init_data(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    interface::with_this::<MediaEncryptedEvent, _>(this, INTERFACE, |e| e.init_data.clone().map_or(JsValue::null(), JsValue::from))
+    interface::with_this::<MediaEncryptedEvent, _>(this, INTERFACE, |e| {
+        e.init_data.clone().map_or(JsValue::null(), JsValue::from)
+    })
 }
 
 pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {

@@ -27,11 +27,23 @@ pub struct MediaKeyMessageEvent {
 
 /// A trusted-to-be `message` event carrying `message` (the spec's "Queue a message event"
 /// creates exactly this; the caller fires it).
-pub(crate) fn create(message_type: MessageType, message: &[u8], ctx: &mut Context) -> JsResult<JsObject> {
+pub(crate) fn create(
+    message_type: MessageType,
+    message: &[u8],
+    ctx: &mut Context,
+) -> JsResult<JsObject> {
     let message = webidl::array_buffer(message, ctx)?;
     let event = Event::new(js_string!("message"), EventInit::default(), ctx);
     let prototype = interface::prototype_of(ctx, INTERFACE)?;
-    event::create_event_object(prototype, MediaKeyMessageEvent { event, message_type, message }, ctx)
+    event::create_event_object(
+        prototype,
+        MediaKeyMessageEvent {
+            event,
+            message_type,
+            message,
+        },
+        ctx,
+    )
 }
 
 // https://w3c.github.io/encrypted-media/#dom-mediakeymessageevent-constructor
@@ -39,7 +51,10 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     interface::require_new(new_target, INTERFACE)?;
     let event_type = event::required_type_argument(args, INTERFACE, ctx)?;
     if args.len() < 2 {
-        return Err(type_error(format!("Failed to construct '{INTERFACE}': 2 arguments required, but only {} present.", args.len())));
+        return Err(type_error(format!(
+            "Failed to construct '{INTERFACE}': 2 arguments required, but only {} present.",
+            args.len()
+        )));
     }
     // MediaKeyMessageEventInit: inherited EventInit members first, then `message`,
     // `messageType` (lexicographic); both are required.
@@ -60,9 +75,17 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     let message_type = idl_enum::<MessageType>(&message_type, ctx)?;
     let prototype = interface::prototype_from_new_target(new_target, INTERFACE, ctx)?;
     let event = Event::new(event_type, init, ctx);
-    Ok(event::create_event_object(prototype, MediaKeyMessageEvent { event, message_type, message }, ctx)?.into())
+    Ok(event::create_event_object(
+        prototype,
+        MediaKeyMessageEvent {
+            event,
+            message_type,
+            message,
+        },
+        ctx,
+    )?
+    .into())
 }
-
 
 fn get_message_type(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
     interface::with_this::<MediaKeyMessageEvent, _>(this, INTERFACE, |e| idl_string(e.message_type))

@@ -5,8 +5,7 @@
 //! the task that settles it, and events fire from later tasks.
 
 use boa_engine::{
-    Context, JsData, JsObject, JsResult, JsString, JsValue,
-    builtins::promise::ResolvingFunctions,
+    Context, JsData, JsObject, JsResult, JsString, JsValue, builtins::promise::ResolvingFunctions,
     object::builtins::JsPromise,
 };
 use boa_gc::{Finalize, Gc, GcRefCell, Trace};
@@ -22,7 +21,10 @@ use eme_dom::{
 
 use crate::media_key_status_map::{self, StatusEntries};
 use crate::media_keys::CdmInstance;
-use crate::{cdm_error, dom_error, idl_string, media_key_message_event, require_arguments, settle_in_task, type_error};
+use crate::{
+    cdm_error, dom_error, idl_string, media_key_message_event, require_arguments, settle_in_task,
+    type_error,
+};
 
 const INTERFACE: &str = "MediaKeySession";
 
@@ -62,7 +64,11 @@ pub struct MediaKeySession {
 type State = Gc<GcRefCell<SessionState>>;
 
 /// A new session in its initial state (createSession steps 3–10).
-pub(crate) fn create(cdm: CdmInstance, session_type: SessionType, ctx: &mut Context) -> JsResult<JsObject> {
+pub(crate) fn create(
+    cdm: CdmInstance,
+    session_type: SessionType,
+    ctx: &mut Context,
+) -> JsResult<JsObject> {
     let (closed, closed_resolvers) = JsPromise::new_pending(ctx);
     let (key_statuses, key_status_entries) = media_key_status_map::create(ctx)?;
     let state = SessionState {
@@ -80,13 +86,18 @@ pub(crate) fn create(cdm: CdmInstance, session_type: SessionType, ctx: &mut Cont
     let prototype = interface::prototype_of(ctx, INTERFACE)?;
     Ok(JsObject::from_proto_and_data(
         prototype,
-        MediaKeySession { event_target: EventTarget::new(), state: Gc::new(GcRefCell::new(state)) },
+        MediaKeySession {
+            event_target: EventTarget::new(),
+            state: Gc::new(GcRefCell::new(state)),
+        },
     ))
 }
 
 /// The session object and its state; the object borrow ends before this returns.
 fn this_session(this: &JsValue) -> JsResult<(JsObject, State)> {
-    let object = this.as_object().ok_or_else(|| illegal_invocation(INTERFACE))?;
+    let object = this
+        .as_object()
+        .ok_or_else(|| illegal_invocation(INTERFACE))?;
     let state = object
         .downcast_ref::<MediaKeySession>()
         .map(|s| s.state.clone())
@@ -104,7 +115,9 @@ fn get_expiration(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<Js
 
 // A promise-typed attribute: WebIDL turns a failed brand check into a rejected promise.
 fn get_closed(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    promise_operation(ctx, |_| Ok(this_session(this)?.1.borrow().closed.clone().into()))
+    promise_operation(ctx, |_| {
+        Ok(this_session(this)?.1.borrow().closed.clone().into())
+    })
 }
 
 fn get_key_statuses(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
@@ -130,7 +143,10 @@ fn reject_if_closing_or_closed(state: &State, ctx: &mut Context) -> JsResult<()>
 /// (update, close, remove): no generateRequest() or load() has completed.
 fn reject_if_not_callable(state: &State, ctx: &mut Context) -> JsResult<()> {
     if !state.borrow().callable {
-        return Err(invalid_state(ctx, "The session is not yet initialized: call generateRequest() and wait for it first."));
+        return Err(invalid_state(
+            ctx,
+            "The session is not yet initialized: call generateRequest() and wait for it first.",
+        ));
     }
     Ok(())
 }
@@ -140,7 +156,10 @@ fn reject_if_not_callable(state: &State, ctx: &mut Context) -> JsResult<()> {
 /// session is initialized once, and is used up from here on even if a later step fails.
 fn reject_if_initialized_else_mark_initialized(state: &State, ctx: &mut Context) -> JsResult<()> {
     if !state.borrow().uninitialized {
-        return Err(invalid_state(ctx, "The session has already been initialized (generateRequest() or load() was called)."));
+        return Err(invalid_state(
+            ctx,
+            "The session has already been initialized (generateRequest() or load() was called).",
+        ));
     }
     state.borrow_mut().uninitialized = false;
     Ok(())
@@ -149,7 +168,10 @@ fn reject_if_initialized_else_mark_initialized(state: &State, ctx: &mut Context)
 /// The CDM and the session id the in-parallel steps of update/close/remove work with.
 fn cdm_and_session_id(state: &State) -> (CdmInstance, String) {
     let state = state.borrow();
-    (state.link.cdm.clone(), state.session_id.to_std_string_escaped())
+    (
+        state.link.cdm.clone(),
+        state.session_id.to_std_string_escaped(),
+    )
 }
 
 /// A CDM outcome as a script-visible result.
@@ -192,7 +214,9 @@ fn generate_request(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsRe
         // 7–9. Copy the data (done), create the promise.
         let (promise, resolvers) = JsPromise::new_pending(ctx);
         // 10. In parallel: sanitize, create the session id and the licence request.
-        let outcome = cdm.borrow_mut().generate_request(session_type, init_data_type, &init_data);
+        let outcome = cdm
+            .borrow_mut()
+            .generate_request(session_type, init_data_type, &init_data);
         // 10.10 Queued task: set sessionId, callable, resolve, then queue the message event.
         settle_in_task(ctx, resolvers, move |ctx| {
             let request = from_cdm(outcome, ctx)?;
@@ -224,10 +248,14 @@ fn load(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
         }
         // 5. Only persistent session types can be loaded.
         match state.borrow().link.session_type {
-            SessionType::Temporary => Err(type_error("load() requires a persistent session type; this session is 'temporary'")),
+            SessionType::Temporary => Err(type_error(
+                "load() requires a persistent session type; this session is 'temporary'",
+            )),
             // createSession refuses every type the key system cannot store, so a session of a
             // persistent type only exists once a key system supports storage.
-            SessionType::PersistentLicense => Err(type_error("this key system has no persistent session store")),
+            SessionType::PersistentLicense => Err(type_error(
+                "this key system has no persistent session store",
+            )),
         }
     })
 }
@@ -297,7 +325,10 @@ fn close(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
                 }
                 Err(error) => {
                     let reason = error.into_opaque(ctx)?;
-                    resolvers.reject.call(&undefined, &[reason], ctx).map(|_| ())
+                    resolvers
+                        .reject
+                        .call(&undefined, &[reason], ctx)
+                        .map(|_| ())
                 }
             }
         });
@@ -344,7 +375,12 @@ fn queue_message_event(session: &JsObject, message: SessionMessage, ctx: &mut Co
 
 // https://w3c.github.io/encrypted-media/#update-key-statuses
 // The map is replaced now, inside the current task; the event is queued.
-fn update_key_statuses(session: &JsObject, state: &State, statuses: &[(Vec<u8>, KeyStatus)], ctx: &mut Context) {
+fn update_key_statuses(
+    session: &JsObject,
+    state: &State,
+    statuses: &[(Vec<u8>, KeyStatus)],
+    ctx: &mut Context,
+) {
     state.borrow().key_status_entries.replace(statuses);
     let session = session.clone();
     queue_task(ctx, move |ctx| {
@@ -355,7 +391,12 @@ fn update_key_statuses(session: &JsObject, state: &State, statuses: &[(Vec<u8>, 
 }
 
 // https://w3c.github.io/encrypted-media/#session-closed
-fn session_closed(session: &JsObject, state: &State, reason: ClosedReason, ctx: &mut Context) -> JsResult<()> {
+fn session_closed(
+    session: &JsObject,
+    state: &State,
+    reason: ClosedReason,
+    ctx: &mut Context,
+) -> JsResult<()> {
     // 1. If the closed promise is already resolved, abort.
     let Some(resolvers) = state.borrow_mut().closed_resolvers.take() else {
         return Ok(());
@@ -373,7 +414,9 @@ fn session_closed(session: &JsObject, state: &State, reason: ClosedReason, ctx: 
 
 pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {
     InterfaceBuilder::new(ctx, INTERFACE)
-        .inherits_embedded("EventTarget", |data: &MediaKeySession| data.event_target.clone())?
+        .inherits_embedded("EventTarget", |data: &MediaKeySession| {
+            data.event_target.clone()
+        })?
         .attribute("sessionId", get_session_id, None)
         .attribute("expiration", get_expiration, None)
         .attribute("closed", get_closed, None)

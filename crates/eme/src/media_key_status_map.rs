@@ -8,8 +8,9 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use boa_engine::{
-    Context, JsArgs, JsData, JsObject, JsResult, JsString, JsSymbol, JsValue, js_string,
+    Context, JsArgs, JsData, JsObject, JsResult, JsString, JsSymbol, JsValue,
     builtins::iterable::create_iter_result_object,
+    js_string,
     object::{ObjectInitializer, builtins::JsArray},
     property::{Attribute, PropertyDescriptor},
 };
@@ -48,7 +49,11 @@ impl StatusEntries {
     }
 
     fn status_of(&self, key_id: &[u8]) -> Option<KeyStatus> {
-        self.0.borrow().iter().find(|(id, _)| id == key_id).map(|(_, s)| *s)
+        self.0
+            .borrow()
+            .iter()
+            .find(|(id, _)| id == key_id)
+            .map(|(_, s)| *s)
     }
 }
 
@@ -81,13 +86,21 @@ struct IteratorPrototype(JsObject);
 pub(crate) fn create(ctx: &mut Context) -> JsResult<(JsObject, StatusEntries)> {
     let entries = StatusEntries::default();
     let prototype = interface::prototype_of(ctx, INTERFACE)?;
-    let map = JsObject::from_proto_and_data(prototype, MediaKeyStatusMap { entries: entries.clone() });
+    let map = JsObject::from_proto_and_data(
+        prototype,
+        MediaKeyStatusMap {
+            entries: entries.clone(),
+        },
+    );
     Ok((map, entries))
 }
 
 fn this_entries(this: &JsValue) -> JsResult<StatusEntries> {
     this.as_object()
-        .and_then(|o| o.downcast_ref::<MediaKeyStatusMap>().map(|m| m.entries.clone()))
+        .and_then(|o| {
+            o.downcast_ref::<MediaKeyStatusMap>()
+                .map(|m| m.entries.clone())
+        })
         .ok_or_else(|| illegal_invocation(INTERFACE))
 }
 
@@ -121,7 +134,11 @@ fn for_each(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsV
     let mut index = 0;
     while let Some((key_id, status)) = entries.get(index) {
         let key = webidl::array_buffer(&key_id, ctx)?;
-        callback.call(this_arg, &[idl_string(status), key.into(), this.clone()], ctx)?;
+        callback.call(
+            this_arg,
+            &[idl_string(status), key.into(), this.clone()],
+            ctx,
+        )?;
         index += 1;
     }
     Ok(JsValue::undefined())
@@ -133,7 +150,11 @@ fn iterator(this: &JsValue, kind: IterationKind, ctx: &mut Context) -> JsResult<
         .get_data::<IteratorPrototype>()
         .map(|p| p.0.clone())
         .ok_or_else(|| illegal_invocation(INTERFACE))?;
-    let iterator = MediaKeyStatusMapIterator { entries, kind, index: Cell::new(0) };
+    let iterator = MediaKeyStatusMapIterator {
+        entries,
+        kind,
+        index: Cell::new(0),
+    };
     Ok(JsObject::from_proto_and_data(prototype, iterator).into())
 }
 
@@ -182,7 +203,11 @@ pub(crate) fn register(ctx: &mut Context) -> JsResult<()> {
     let next_function = InterfaceBuilder::function(ctx, js_string!("next"), 0, next);
     let prototype = ObjectInitializer::new(ctx)
         .property(js_string!("next"), next_function, Attribute::all())
-        .property(JsSymbol::to_string_tag(), JsString::from(ITERATOR_TAG), Attribute::CONFIGURABLE)
+        .property(
+            JsSymbol::to_string_tag(),
+            JsString::from(ITERATOR_TAG),
+            Attribute::CONFIGURABLE,
+        )
         .build();
     prototype.set_prototype(Some(iterator_prototype));
     ctx.insert_data(IteratorPrototype(prototype));

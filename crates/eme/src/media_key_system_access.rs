@@ -4,7 +4,10 @@ use std::rc::Rc;
 
 use boa_engine::{
     Context, JsData, JsObject, JsResult, JsString, JsValue, js_string,
-    object::{ObjectInitializer, builtins::{JsArray, JsPromise}},
+    object::{
+        ObjectInitializer,
+        builtins::{JsArray, JsPromise},
+    },
     property::Attribute,
 };
 use boa_gc::{Finalize, Trace};
@@ -29,33 +32,61 @@ pub struct MediaKeySystemAccess {
 }
 
 /// Creates the access object that `requestMediaKeySystemAccess` resolves with.
-pub(crate) fn create(key_system: String, configuration: Configuration, implementation: Rc<dyn KeySystem>, ctx: &mut Context) -> JsResult<JsObject> {
+pub(crate) fn create(
+    key_system: String,
+    configuration: Configuration,
+    implementation: Rc<dyn KeySystem>,
+    ctx: &mut Context,
+) -> JsResult<JsObject> {
     let prototype = interface::prototype_of(ctx, INTERFACE)?;
     Ok(JsObject::from_proto_and_data(
         prototype,
-        MediaKeySystemAccess { key_system, configuration, implementation },
+        MediaKeySystemAccess {
+            key_system,
+            configuration,
+            implementation,
+        },
     ))
 }
 
-
 fn get_key_system(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    interface::with_this::<MediaKeySystemAccess, _>(this, INTERFACE, |a| JsString::from(a.key_system.as_str()).into())
+    interface::with_this::<MediaKeySystemAccess, _>(this, INTERFACE, |a| {
+        JsString::from(a.key_system.as_str()).into()
+    })
 }
 
 // https://w3c.github.io/encrypted-media/#dom-mediakeysystemaccess-getconfiguration
 // A new dictionary every call, members in WebIDL's lexicographic order.
 fn get_configuration(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let configuration = interface::with_this::<MediaKeySystemAccess, _>(this, INTERFACE, |a| a.configuration.clone())?;
+    let configuration = interface::with_this::<MediaKeySystemAccess, _>(this, INTERFACE, |a| {
+        a.configuration.clone()
+    })?;
     let audio = capabilities_array(&configuration.audio_capabilities, ctx);
     let init_data_types = string_array(&configuration.init_data_types, ctx);
     let session_types = string_array(configuration.session_types.as_deref().unwrap_or(&[]), ctx);
     let video = capabilities_array(&configuration.video_capabilities, ctx);
     let dictionary = ObjectInitializer::new(ctx)
         .property(js_string!("audioCapabilities"), audio, Attribute::all())
-        .property(js_string!("distinctiveIdentifier"), idl_string(configuration.distinctive_identifier), Attribute::all())
-        .property(js_string!("initDataTypes"), init_data_types, Attribute::all())
-        .property(js_string!("label"), JsString::from(configuration.label.as_str()), Attribute::all())
-        .property(js_string!("persistentState"), idl_string(configuration.persistent_state), Attribute::all())
+        .property(
+            js_string!("distinctiveIdentifier"),
+            idl_string(configuration.distinctive_identifier),
+            Attribute::all(),
+        )
+        .property(
+            js_string!("initDataTypes"),
+            init_data_types,
+            Attribute::all(),
+        )
+        .property(
+            js_string!("label"),
+            JsString::from(configuration.label.as_str()),
+            Attribute::all(),
+        )
+        .property(
+            js_string!("persistentState"),
+            idl_string(configuration.persistent_state),
+            Attribute::all(),
+        )
         .property(js_string!("sessionTypes"), session_types, Attribute::all())
         .property(js_string!("videoCapabilities"), video, Attribute::all())
         .build();
@@ -75,9 +106,17 @@ fn capabilities_array(capabilities: &[MediaCapability], ctx: &mut Context) -> Js
                 .as_deref()
                 .map_or(JsValue::null(), |s| JsString::from(s).into());
             ObjectInitializer::new(ctx)
-                .property(js_string!("contentType"), JsString::from(capability.content_type.as_str()), Attribute::all())
+                .property(
+                    js_string!("contentType"),
+                    JsString::from(capability.content_type.as_str()),
+                    Attribute::all(),
+                )
                 .property(js_string!("encryptionScheme"), scheme, Attribute::all())
-                .property(js_string!("robustness"), JsString::from(capability.robustness.as_str()), Attribute::all())
+                .property(
+                    js_string!("robustness"),
+                    JsString::from(capability.robustness.as_str()),
+                    Attribute::all(),
+                )
                 .build()
                 .into()
         })
@@ -88,12 +127,17 @@ fn capabilities_array(capabilities: &[MediaCapability], ctx: &mut Context) -> Js
 // https://w3c.github.io/encrypted-media/#dom-mediakeysystemaccess-createmediakeys
 fn create_media_keys(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     promise_operation(ctx, |ctx| {
-        let (implementation, configuration) = interface::with_this::<MediaKeySystemAccess, _>(this, INTERFACE, |a| (a.implementation.clone(), a.configuration.clone()))?;
+        let (implementation, configuration) =
+            interface::with_this::<MediaKeySystemAccess, _>(this, INTERFACE, |a| {
+                (a.implementation.clone(), a.configuration.clone())
+            })?;
         let (promise, resolvers) = JsPromise::new_pending(ctx);
         // 2.1–2.7 in parallel: instantiate the CDM for this configuration.
         let cdm = implementation.create_cdm(&configuration);
         // 2.8–2.10 queued task: create the MediaKeys object and resolve with it.
-        settle_in_task(ctx, resolvers, move |ctx| Ok(media_keys::create(cdm, &configuration, ctx)?.into()));
+        settle_in_task(ctx, resolvers, move |ctx| {
+            Ok(media_keys::create(cdm, &configuration, ctx)?.into())
+        });
         Ok(promise.into())
     })
 }

@@ -4,8 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use boa_engine::{
-    Context, JsArgs, JsData, JsObject, JsResult, JsValue,
-    object::builtins::JsPromise,
+    Context, JsArgs, JsData, JsObject, JsResult, JsValue, object::builtins::JsPromise,
 };
 use boa_gc::{Finalize, Trace};
 use eme_cdm::{Cdm, Configuration, SessionType};
@@ -16,7 +15,10 @@ use eme_dom::{
     webidl,
 };
 
-use crate::{cdm_error, dom_error, idl_enum, idl_string, media_key_session, require_arguments, settle_in_task, type_error};
+use crate::{
+    cdm_error, dom_error, idl_enum, idl_string, media_key_session, require_arguments,
+    settle_in_task, type_error,
+};
 
 const INTERFACE: &str = "MediaKeys";
 
@@ -33,7 +35,11 @@ pub struct MediaKeys {
 }
 
 /// Creates the `MediaKeys` object `createMediaKeys` resolves with.
-pub(crate) fn create(cdm: Box<dyn Cdm>, configuration: &Configuration, ctx: &mut Context) -> JsResult<JsObject> {
+pub(crate) fn create(
+    cdm: Box<dyn Cdm>,
+    configuration: &Configuration,
+    ctx: &mut Context,
+) -> JsResult<JsObject> {
     let supported_session_types = configuration
         .session_types
         .iter()
@@ -43,13 +49,20 @@ pub(crate) fn create(cdm: Box<dyn Cdm>, configuration: &Configuration, ctx: &mut
     let prototype = interface::prototype_of(ctx, INTERFACE)?;
     Ok(JsObject::from_proto_and_data(
         prototype,
-        MediaKeys { cdm: Rc::new(RefCell::new(cdm)), supported_session_types },
+        MediaKeys {
+            cdm: Rc::new(RefCell::new(cdm)),
+            supported_session_types,
+        },
     ))
 }
 
 fn this_media_keys(this: &JsValue) -> JsResult<(CdmInstance, Vec<SessionType>)> {
-    let object = this.as_object().ok_or_else(|| illegal_invocation(INTERFACE))?;
-    let keys = object.downcast_ref::<MediaKeys>().ok_or_else(|| illegal_invocation(INTERFACE))?;
+    let object = this
+        .as_object()
+        .ok_or_else(|| illegal_invocation(INTERFACE))?;
+    let keys = object
+        .downcast_ref::<MediaKeys>()
+        .ok_or_else(|| illegal_invocation(INTERFACE))?;
     Ok((keys.cdm.clone(), keys.supported_session_types.clone()))
 }
 
@@ -66,7 +79,10 @@ fn create_session(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResu
         return Err(dom_error(
             ctx,
             ExceptionName::NotSupportedError,
-            &format!("session type '{}' is not supported by this MediaKeys object", session_type.as_str()),
+            &format!(
+                "session type '{}' is not supported by this MediaKeys object",
+                session_type.as_str()
+            ),
         ));
     }
     // 3–11. A new session in its initial state.
@@ -74,7 +90,11 @@ fn create_session(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResu
 }
 
 // https://w3c.github.io/encrypted-media/#dom-mediakeys-setservercertificate
-fn set_server_certificate(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+fn set_server_certificate(
+    this: &JsValue,
+    args: &[JsValue],
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
     promise_operation(ctx, |ctx| {
         let (cdm, _) = this_media_keys(this)?;
         require_arguments(args, 1, "setServerCertificate", INTERFACE)?;
@@ -86,7 +106,9 @@ fn set_server_certificate(this: &JsValue, args: &[JsValue], ctx: &mut Context) -
         }
         let (promise, resolvers) = JsPromise::new_pending(ctx);
         let outcome = cdm.borrow_mut().set_server_certificate(&certificate);
-        settle_in_task(ctx, resolvers, move |ctx| outcome.map(JsValue::from).map_err(|e| cdm_error(e, ctx)));
+        settle_in_task(ctx, resolvers, move |ctx| {
+            outcome.map(JsValue::from).map_err(|e| cdm_error(e, ctx))
+        });
         Ok(promise.into())
     })
 }
@@ -99,7 +121,9 @@ fn get_status_for_policy(this: &JsValue, args: &[JsValue], ctx: &mut Context) ->
         let min_hdcp_version = webidl::member(&policy, "minHdcpVersion", ctx)?;
         // 1. A policy with no present members → TypeError.
         if min_hdcp_version.is_undefined() {
-            return Err(type_error("the policy has no members (expected minHdcpVersion)"));
+            return Err(type_error(
+                "the policy has no members (expected minHdcpVersion)",
+            ));
         }
         let min_hdcp_version = webidl::dom_string(&min_hdcp_version, ctx)?.to_std_string_escaped();
         let (promise, resolvers) = JsPromise::new_pending(ctx);

@@ -4,8 +4,7 @@
 use std::rc::Rc;
 
 use boa_engine::{
-    Context, JsData, JsObject, JsResult, JsString, JsValue, js_string,
-    object::builtins::JsPromise,
+    Context, JsData, JsObject, JsResult, JsString, JsValue, js_string, object::builtins::JsPromise,
     property::Attribute,
 };
 use boa_gc::{Finalize, Trace};
@@ -17,7 +16,9 @@ use eme_dom::{
     webidl,
 };
 
-use crate::{dom_error, idl_enum, media_key_system_access, require_arguments, settle_in_task, type_error};
+use crate::{
+    dom_error, idl_enum, media_key_system_access, require_arguments, settle_in_task, type_error,
+};
 
 const INTERFACE: &str = "Navigator";
 
@@ -30,7 +31,11 @@ pub(crate) struct KeySystems(pub Vec<Rc<dyn KeySystem>>);
 pub struct Navigator;
 
 // https://w3c.github.io/encrypted-media/#dom-navigator-requestmediakeysystemaccess
-fn request_media_key_system_access(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+fn request_media_key_system_access(
+    this: &JsValue,
+    args: &[JsValue],
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
     promise_operation(ctx, |ctx| {
         if !this.as_object().is_some_and(|o| o.is::<Navigator>()) {
             return Err(illegal_invocation(INTERFACE));
@@ -49,12 +54,20 @@ fn request_media_key_system_access(this: &JsValue, args: &[JsValue], ctx: &mut C
         // 6. Let promise be a new promise; the rest runs "in parallel": done here, with the
         //    outcome delivered by a queued task as the spec's "queue a task" steps say.
         let (promise, resolvers) = JsPromise::new_pending(ctx);
-        let known = ctx.get_data::<KeySystems>().cloned().map(|k| k.0).unwrap_or_default();
+        let known = ctx
+            .get_data::<KeySystems>()
+            .cloned()
+            .map(|k| k.0)
+            .unwrap_or_default();
         let outcome = select_configuration(&known, &key_system, &configurations);
         settle_in_task(ctx, resolvers, move |ctx| match outcome {
-            Ok((implementation, configuration)) => {
-                Ok(media_key_system_access::create(key_system, configuration, implementation, ctx)?.into())
-            }
+            Ok((implementation, configuration)) => Ok(media_key_system_access::create(
+                key_system,
+                configuration,
+                implementation,
+                ctx,
+            )?
+            .into()),
             Err(message) => Err(dom_error(ctx, ExceptionName::NotSupportedError, &message)),
         });
         Ok(promise.into())
@@ -97,13 +110,31 @@ fn supported_configurations(value: &JsValue, ctx: &mut Context) -> JsResult<Vec<
 /// `MediaKeySystemConfiguration`, members read in WebIDL's lexicographic order.
 fn configuration(value: &JsValue, ctx: &mut Context) -> JsResult<Configuration> {
     let dict = webidl::dictionary(value, "MediaKeySystemConfiguration")?;
-    let audio_capabilities = capabilities(&webidl::member(&dict, "audioCapabilities", ctx)?, "audioCapabilities", ctx)?;
-    let distinctive_identifier = requirement(&webidl::member(&dict, "distinctiveIdentifier", ctx)?, ctx)?;
-    let init_data_types = string_sequence(&webidl::member(&dict, "initDataTypes", ctx)?, "initDataTypes", ctx)?.unwrap_or_default();
+    let audio_capabilities = capabilities(
+        &webidl::member(&dict, "audioCapabilities", ctx)?,
+        "audioCapabilities",
+        ctx,
+    )?;
+    let distinctive_identifier =
+        requirement(&webidl::member(&dict, "distinctiveIdentifier", ctx)?, ctx)?;
+    let init_data_types = string_sequence(
+        &webidl::member(&dict, "initDataTypes", ctx)?,
+        "initDataTypes",
+        ctx,
+    )?
+    .unwrap_or_default();
     let label = optional_string(&webidl::member(&dict, "label", ctx)?, ctx)?.unwrap_or_default();
     let persistent_state = requirement(&webidl::member(&dict, "persistentState", ctx)?, ctx)?;
-    let session_types = string_sequence(&webidl::member(&dict, "sessionTypes", ctx)?, "sessionTypes", ctx)?;
-    let video_capabilities = capabilities(&webidl::member(&dict, "videoCapabilities", ctx)?, "videoCapabilities", ctx)?;
+    let session_types = string_sequence(
+        &webidl::member(&dict, "sessionTypes", ctx)?,
+        "sessionTypes",
+        ctx,
+    )?;
+    let video_capabilities = capabilities(
+        &webidl::member(&dict, "videoCapabilities", ctx)?,
+        "videoCapabilities",
+        ctx,
+    )?;
     Ok(Configuration {
         label,
         init_data_types,
@@ -123,7 +154,8 @@ fn capabilities(value: &JsValue, what: &str, ctx: &mut Context) -> JsResult<Vec<
     let mut result = Vec::new();
     for item in webidl::sequence(value, what, ctx)? {
         let dict = webidl::dictionary(&item, "MediaKeySystemMediaCapability")?;
-        let content_type = optional_string(&webidl::member(&dict, "contentType", ctx)?, ctx)?.unwrap_or_default();
+        let content_type =
+            optional_string(&webidl::member(&dict, "contentType", ctx)?, ctx)?.unwrap_or_default();
         // `DOMString? encryptionScheme = null`: null and undefined both mean "absent".
         let scheme = webidl::member(&dict, "encryptionScheme", ctx)?;
         let encryption_scheme = if scheme.is_null_or_undefined() {
@@ -131,8 +163,13 @@ fn capabilities(value: &JsValue, what: &str, ctx: &mut Context) -> JsResult<Vec<
         } else {
             Some(webidl::dom_string(&scheme, ctx)?.to_std_string_escaped())
         };
-        let robustness = optional_string(&webidl::member(&dict, "robustness", ctx)?, ctx)?.unwrap_or_default();
-        result.push(MediaCapability { content_type, encryption_scheme, robustness });
+        let robustness =
+            optional_string(&webidl::member(&dict, "robustness", ctx)?, ctx)?.unwrap_or_default();
+        result.push(MediaCapability {
+            content_type,
+            encryption_scheme,
+            robustness,
+        });
     }
     Ok(result)
 }
@@ -149,11 +186,17 @@ fn optional_string(value: &JsValue, ctx: &mut Context) -> JsResult<Option<String
     if value.is_undefined() {
         return Ok(None);
     }
-    Ok(Some(webidl::dom_string(value, ctx)?.to_std_string_escaped()))
+    Ok(Some(
+        webidl::dom_string(value, ctx)?.to_std_string_escaped(),
+    ))
 }
 
 /// `sequence<DOMString>`; `None` when the member is absent.
-fn string_sequence(value: &JsValue, what: &str, ctx: &mut Context) -> JsResult<Option<Vec<String>>> {
+fn string_sequence(
+    value: &JsValue,
+    what: &str,
+    ctx: &mut Context,
+) -> JsResult<Option<Vec<String>>> {
     if value.is_undefined() {
         return Ok(None);
     }
@@ -176,9 +219,17 @@ pub(crate) fn register(ctx: &mut Context, options: &crate::EmeOptions) -> JsResu
     ctx.insert_data(KeySystems(options.key_systems.clone()));
     let navigator_interface = InterfaceBuilder::new(ctx, INTERFACE)
         .attribute("userAgent", get_user_agent, None)
-        .operation("requestMediaKeySystemAccess", 2, request_media_key_system_access)
+        .operation(
+            "requestMediaKeySystemAccess",
+            2,
+            request_media_key_system_access,
+        )
         .build()?;
     let navigator = JsObject::from_proto_and_data(navigator_interface.prototype, Navigator);
-    ctx.register_global_property(js_string!("navigator"), navigator, Attribute::ENUMERABLE | Attribute::CONFIGURABLE)?;
+    ctx.register_global_property(
+        js_string!("navigator"),
+        navigator,
+        Attribute::ENUMERABLE | Attribute::CONFIGURABLE,
+    )?;
     Ok(())
 }

@@ -374,7 +374,11 @@ impl EventLoop {
 
 /// Fires `unhandledrejection` at the global (when it is an EventTarget); true unless a
 /// listener canceled it.
-fn rejection_event_not_canceled(promise: &JsPromise, reason: &JsValue, ctx: &mut Context) -> JsResult<bool> {
+fn rejection_event_not_canceled(
+    promise: &JsPromise,
+    reason: &JsValue,
+    ctx: &mut Context,
+) -> JsResult<bool> {
     let global = ctx.global_object();
     if eme_dom::event_target::EventTarget::of(&global, ctx).is_none() {
         return Ok(true);

@@ -8,8 +8,8 @@ use std::rc::Rc;
 use boa_engine::builtins::promise::{OperationType, Promise};
 use boa_engine::context::HostHooks;
 use boa_engine::context::intrinsics::Intrinsics;
-use eme_dom::event_target::EventTarget;
 use boa_engine::{Context, JsObject};
+use eme_dom::event_target::EventTarget;
 
 /// HTML's "about-to-be-notified rejected promises list": promises rejected without a handler,
 /// minus those that got one since. The event loop reports what is left after each microtask
@@ -60,7 +60,10 @@ impl HostHooks for Hooks {
     /// ("report an exception" fires `error` at it). Its prototype becomes `Window.prototype`
     /// once the interfaces exist.
     fn create_global_object(&self, intrinsics: &Intrinsics) -> JsObject {
-        JsObject::from_proto_and_data(intrinsics.constructors().object().prototype(), EventTarget::new())
+        JsObject::from_proto_and_data(
+            intrinsics.constructors().object().prototype(),
+            EventTarget::new(),
+        )
     }
 
     fn promise_rejection_tracker(

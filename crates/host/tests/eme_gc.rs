@@ -44,7 +44,10 @@ fn an_unreferenced_session_with_pending_work_keeps_its_listeners_across_collecti
     )
     .expect("script runs");
     rt.run_event_loop().expect("event loop");
-    assert_eq!(json(&mut rt, "log"), r#"["resolved","message:license-request","closed:closed-by-application"]"#);
+    assert_eq!(
+        json(&mut rt, "log"),
+        r#"["resolved","message:license-request","closed:closed-by-application"]"#
+    );
     assert!(rt.report().is_clean(), "{:?}", rt.report());
 }
 
@@ -70,5 +73,11 @@ fn key_status_maps_and_iterators_survive_collections() {
     .expect("script runs");
     rt.run_event_loop().expect("event loop");
     boa_gc::force_collect();
-    assert_eq!(json(&mut rt, "[statuses.size, [...iterator].map(([k, v]) => [k.byteLength, v])]"), r#"[1,[[16,"usable"]]]"#);
+    assert_eq!(
+        json(
+            &mut rt,
+            "[statuses.size, [...iterator].map(([k, v]) => [k.byteLength, v])]"
+        ),
+        r#"[1,[[16,"usable"]]]"#
+    );
 }

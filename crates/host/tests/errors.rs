@@ -269,7 +269,12 @@ fn an_unhandledrejection_nobody_cancels_is_still_reported() {
         "#,
     );
     assert_eq!(json(&mut rt, "count"), "1");
-    assert_eq!(rt.report().unhandled_rejections().count(), 1, "{:#?}", rt.report());
+    assert_eq!(
+        rt.report().unhandled_rejections().count(),
+        1,
+        "{:#?}",
+        rt.report()
+    );
 }
 
 #[test]

@@ -28,8 +28,8 @@ pub use crypto::{
 };
 pub use decrypt_file::{DecryptFileError, DecryptReport, Keys, TrackReport, decrypt_file};
 pub use error::{ErrorKind, MediaError};
-pub use info::{FileInfo, TrackInfo, describe};
 pub use fragment::{Fragment, TrackFragment};
+pub use info::{FileInfo, TrackInfo, describe};
 pub use init::{
     FileType, InitSegment, ProtectionScheme, Pssh, SampleEntry, Track, TrackEncryption,
     TrackExtends,

@@ -39,7 +39,11 @@ pub struct PageRequest {
 impl PageRequest {
     /// The harness timeout of this page.
     pub fn harness_timeout(&self) -> Duration {
-        let base = if self.page.long_timeout { LONG_TIMEOUT } else { NORMAL_TIMEOUT };
+        let base = if self.page.long_timeout {
+            LONG_TIMEOUT
+        } else {
+            NORMAL_TIMEOUT
+        };
         Duration::try_from_secs_f64(base * self.timeout_multiplier).unwrap_or(Duration::MAX)
     }
 }
@@ -88,7 +92,9 @@ fn run_page_inner(request: &PageRequest, on_event: Rc<dyn Fn(PageEvent)>) -> Fil
     let mut runtime = RuntimeBuilder::new()
         .quiet(true)
         .print_problems(false)
-        .timeout(Some(request.harness_timeout().saturating_add(RUNTIME_GRACE)))
+        .timeout(Some(
+            request.harness_timeout().saturating_add(RUNTIME_GRACE),
+        ))
         .build();
     let page_url = resources::page_url(&page.path, &page.variant);
     let mut notes = Vec::new();
@@ -103,10 +109,17 @@ fn run_page_inner(request: &PageRequest, on_event: Rc<dyn Fn(PageEvent)>) -> Fil
         let (name, text) = match script {
             PageScript::Inline { text, line } => {
                 // Pad with the lines before the script so positions are the HTML file's.
-                (page.file.clone(), format!("{}{text}", "\n".repeat(line.saturating_sub(1))))
+                (
+                    page.file.clone(),
+                    format!("{}{text}", "\n".repeat(line.saturating_sub(1))),
+                )
             }
             PageScript::External { src } => {
-                match request.resources.resolve(&page_url, src).and_then(|url| request.resources.load(&url)) {
+                match request
+                    .resources
+                    .resolve(&page_url, src)
+                    .and_then(|url| request.resources.load(&url))
+                {
                     Ok(loaded) => (loaded.name, loaded.text),
                     Err(error) => {
                         // As in a browser, a script that fails to load is skipped.
@@ -131,12 +144,22 @@ fn run_page_inner(request: &PageRequest, on_event: Rc<dyn Fn(PageEvent)>) -> Fil
     }
 
     let problems: Vec<Problem> = runtime.report().problems.clone();
-    let collector = runtime
-        .context()
-        .get_data::<Collector>()
-        .map(|collector| (collector.completion.borrow_mut().take(), collector.subtests.take()));
+    let collector = runtime.context().get_data::<Collector>().map(|collector| {
+        (
+            collector.completion.borrow_mut().take(),
+            collector.subtests.take(),
+        )
+    });
     let (completion, streamed) = collector.unwrap_or_default();
-    finish(page, completion, streamed, outcome, &problems, notes, request.harness_timeout())
+    finish(
+        page,
+        completion,
+        streamed,
+        outcome,
+        &problems,
+        notes,
+        request.harness_timeout(),
+    )
 }
 
 /// Turns what the page did into its result.
@@ -167,18 +190,29 @@ fn finish(
     let (status, message) = match outcome {
         Err(HostError::TimedOut(_)) => (
             FileStatus::Timeout,
-            format!("the harness did not complete within {} s", harness_timeout.as_secs_f64()),
+            format!(
+                "the harness did not complete within {} s",
+                harness_timeout.as_secs_f64()
+            ),
         ),
-        Err(HostError::Engine(error)) => (FileStatus::Crash, format!("the runtime stopped: {error}")),
+        Err(HostError::Engine(error)) => {
+            (FileStatus::Crash, format!("the runtime stopped: {error}"))
+        }
         Err(error) => (FileStatus::Crash, error.to_string()),
         Ok(()) => {
-            let cause = note_text.clone().or_else(|| problems.first().map(|p| first_line(p.text()).to_owned()));
+            let cause = note_text
+                .clone()
+                .or_else(|| problems.first().map(|p| first_line(p.text()).to_owned()));
             let message = match cause {
                 Some(cause) => format!("the harness never completed ({cause})"),
                 None => "the page went idle before the harness completed".to_owned(),
             };
             // With nothing left to run it would wait forever in a browser: a timeout.
-            let status = if note_text.is_some() { FileStatus::Error } else { FileStatus::Timeout };
+            let status = if note_text.is_some() {
+                FileStatus::Error
+            } else {
+                FileStatus::Timeout
+            };
             (status, message)
         }
     };
@@ -219,9 +253,21 @@ fn install_environment(
         stop,
     });
     let report = ObjectInitializer::new(ctx)
-        .function(NativeFunction::from_fn_ptr(report_subtest), js_string!("result"), 1)
-        .function(NativeFunction::from_fn_ptr(report_completion), js_string!("complete"), 1)
-        .property(js_string!("timeoutMultiplier"), request.timeout_multiplier, Attribute::READONLY)
+        .function(
+            NativeFunction::from_fn_ptr(report_subtest),
+            js_string!("result"),
+            1,
+        )
+        .function(
+            NativeFunction::from_fn_ptr(report_completion),
+            js_string!("complete"),
+            1,
+        )
+        .property(
+            js_string!("timeoutMultiplier"),
+            request.timeout_multiplier,
+            Attribute::READONLY,
+        )
         .build();
     ctx.register_global_property(
         js_string!("__emeWptReport"),
@@ -230,7 +276,10 @@ fn install_environment(
     )?;
 
     boa_runtime::register_extensions(
-        (boa_runtime::extensions::FetchExtension(PageFetcher::new(request.resources.clone(), page_url.clone())),),
+        (boa_runtime::extensions::FetchExtension(PageFetcher::new(
+            request.resources.clone(),
+            page_url.clone(),
+        )),),
         None,
         ctx,
     )?;
@@ -257,16 +306,17 @@ fn install_environment(
         Ok(_) => Err(JsNativeError::error()
             .with_message(describe_problems(runtime))
             .into()),
-        Err(error) => Err(JsNativeError::error().with_message(error.to_string()).into()),
+        Err(error) => Err(JsNativeError::error()
+            .with_message(error.to_string())
+            .into()),
     }
 }
 
 fn describe_problems(runtime: &Runtime) -> String {
-    runtime
-        .report()
-        .problems
-        .first()
-        .map_or_else(|| "the page environment did not evaluate to a function".to_owned(), |p| p.text().to_owned())
+    runtime.report().problems.first().map_or_else(
+        || "the page environment did not evaluate to a function".to_owned(),
+        |p| p.text().to_owned(),
+    )
 }
 
 /// HTML fires `load` in a task queued once the document is parsed and its scripts ran.
@@ -278,7 +328,9 @@ fn queue_load_event(runtime: &mut Runtime, fire_load: JsValue) {
             move |ctx| {
                 fire_load
                     .as_callable()
-                    .map_or(Ok(JsValue::undefined()), |f| f.call(&JsValue::undefined(), &[], ctx))
+                    .map_or(Ok(JsValue::undefined()), |f| {
+                        f.call(&JsValue::undefined(), &[], ctx)
+                    })
             },
             realm,
         )
@@ -287,7 +339,12 @@ fn queue_load_event(runtime: &mut Runtime, fire_load: JsValue) {
 }
 
 fn json_argument<T: for<'de> Deserialize<'de>>(args: &[JsValue], ctx: &mut Context) -> JsResult<T> {
-    let text = args.first().cloned().unwrap_or_default().to_string(ctx)?.to_std_string_escaped();
+    let text = args
+        .first()
+        .cloned()
+        .unwrap_or_default()
+        .to_string(ctx)?
+        .to_std_string_escaped();
     serde_json::from_str(&text).map_err(|error| {
         JsNativeError::typ()
             .with_message(format!("malformed harness report: {error}"))

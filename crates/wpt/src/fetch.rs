@@ -5,7 +5,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use boa_engine::{Context, Finalize, JsData, JsError, JsObject, JsResult, JsString, Trace, js_error};
+use boa_engine::{
+    Context, Finalize, JsData, JsError, JsObject, JsResult, JsString, Trace, js_error,
+};
 use boa_runtime::fetch::Fetcher;
 use boa_runtime::fetch::request::JsRequest;
 use boa_runtime::fetch::response::JsResponse;
@@ -23,7 +25,10 @@ pub(crate) struct PageFetcher {
 
 impl PageFetcher {
     pub(crate) fn new(resources: Resources, page_url: Url) -> Self {
-        Self { resources, page_url }
+        Self {
+            resources,
+            page_url,
+        }
     }
 
     fn respond(&self, url: &str) -> JsResult<JsResponse> {

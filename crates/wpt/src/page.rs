@@ -97,7 +97,12 @@ pub enum ScriptTestKind {
 
 /// The page WPT generates for a script test (before variants), or `None` when it does not run
 /// in a window (`// META: global=` without `window`). `path` is the `.js` file's URL path.
-fn page_from_script_test(source: &str, path: &str, file: &str, kind: ScriptTestKind) -> Option<Page> {
+fn page_from_script_test(
+    source: &str,
+    path: &str,
+    file: &str,
+    kind: ScriptTestKind,
+) -> Option<Page> {
     let meta = read_meta(source);
     if kind == ScriptTestKind::Any && !meta.runs_in_window {
         return None;
@@ -116,11 +121,21 @@ fn page_from_script_test(source: &str, path: &str, file: &str, kind: ScriptTestK
             line: 1,
         });
     }
-    scripts.push(PageScript::External { src: "/resources/testharness.js".to_owned() });
-    scripts.push(PageScript::External { src: "/resources/testharnessreport.js".to_owned() });
-    scripts.extend(meta.scripts.into_iter().map(|src| PageScript::External { src }));
+    scripts.push(PageScript::External {
+        src: "/resources/testharness.js".to_owned(),
+    });
+    scripts.push(PageScript::External {
+        src: "/resources/testharnessreport.js".to_owned(),
+    });
+    scripts.extend(
+        meta.scripts
+            .into_iter()
+            .map(|src| PageScript::External { src }),
+    );
     let file_name = path.rsplit('/').next().unwrap_or(path);
-    scripts.push(PageScript::External { src: file_name.to_owned() });
+    scripts.push(PageScript::External {
+        src: file_name.to_owned(),
+    });
     Some(Page {
         path: format!("{stem}{page_suffix}"),
         variant: String::new(),
@@ -132,7 +147,12 @@ fn page_from_script_test(source: &str, path: &str, file: &str, kind: ScriptTestK
 }
 
 /// Every page of a script test: one per `// META: variant=`, or one.
-pub fn pages_from_script_test(source: &str, path: &str, file: &str, kind: ScriptTestKind) -> Vec<Page> {
+pub fn pages_from_script_test(
+    source: &str,
+    path: &str,
+    file: &str,
+    kind: ScriptTestKind,
+) -> Vec<Page> {
     let Some(page) = page_from_script_test(source, path, file, kind) else {
         return Vec::new();
     };
@@ -145,7 +165,10 @@ fn with_variants(page: Page, variants: Vec<String>) -> Vec<Page> {
     }
     variants
         .into_iter()
-        .map(|variant| Page { variant, ..page.clone() })
+        .map(|variant| Page {
+            variant,
+            ..page.clone()
+        })
         .collect()
 }
 
@@ -160,7 +183,10 @@ struct Meta {
 }
 
 fn read_meta(source: &str) -> Meta {
-    let mut meta = Meta { runs_in_window: true, ..Meta::default() };
+    let mut meta = Meta {
+        runs_in_window: true,
+        ..Meta::default()
+    };
     for line in source.lines() {
         let line = line.trim();
         if line.is_empty() {
@@ -249,8 +275,15 @@ fn scan_html(html: &str) -> HtmlScan {
 fn script_of(tag: &StartTag, text: &str, line: usize) -> Option<PageScript> {
     let kind = tag.attribute("type").map(|t| t.trim().to_ascii_lowercase());
     match kind.as_deref() {
-        None | Some("" | "text/javascript" | "application/javascript" | "text/ecmascript"
-        | "application/ecmascript" | "application/x-javascript") => {}
+        None
+        | Some(
+            ""
+            | "text/javascript"
+            | "application/javascript"
+            | "text/ecmascript"
+            | "application/ecmascript"
+            | "application/x-javascript",
+        ) => {}
         Some("module") => {
             return Some(PageScript::Unsupported {
                 reason: "module scripts are not supported".to_owned(),
@@ -260,8 +293,13 @@ fn script_of(tag: &StartTag, text: &str, line: usize) -> Option<PageScript> {
         Some(_) => return None,
     }
     Some(match tag.attribute("src") {
-        Some(src) => PageScript::External { src: src.trim().to_owned() },
-        None => PageScript::Inline { text: text.to_owned(), line },
+        Some(src) => PageScript::External {
+            src: src.trim().to_owned(),
+        },
+        None => PageScript::Inline {
+            text: text.to_owned(),
+            line,
+        },
     })
 }
 
@@ -299,10 +337,18 @@ fn read_start_tag(html: &str, start: usize) -> Option<StartTag> {
             at += 1;
         }
         if at >= bytes.len() {
-            return Some(StartTag { name, attributes, end: bytes.len() });
+            return Some(StartTag {
+                name,
+                attributes,
+                end: bytes.len(),
+            });
         }
         if bytes[at] == b'>' {
-            return Some(StartTag { name, attributes, end: at + 1 });
+            return Some(StartTag {
+                name,
+                attributes,
+                end: at + 1,
+            });
         }
         let key_start = at;
         while at < bytes.len()
@@ -353,7 +399,9 @@ fn raw_text<'a>(html: &'a str, from: usize, name: &str) -> (&'a str, usize, usiz
         return (&html[from..], from, html.len());
     };
     let text_end = from + offset;
-    let after = html[text_end..].find('>').map_or(html.len(), |p| text_end + p + 1);
+    let after = html[text_end..]
+        .find('>')
+        .map_or(html.len(), |p| text_end + p + 1);
     (&html[from..text_end], from, after)
 }
 
@@ -433,14 +481,25 @@ mod tests {
         assert_eq!(
             page.scripts,
             vec![
-                PageScript::External { src: "/resources/testharness.js".into() },
-                PageScript::External { src: "/resources/testharnessreport.js".into() },
-                PageScript::Inline { text: "\n  runTest(\"</scrip\", 1 < 2);\n".into(), line: 9 },
-                PageScript::Unsupported { reason: "module scripts are not supported".into() },
+                PageScript::External {
+                    src: "/resources/testharness.js".into()
+                },
+                PageScript::External {
+                    src: "/resources/testharnessreport.js".into()
+                },
+                PageScript::Inline {
+                    text: "\n  runTest(\"</scrip\", 1 < 2);\n".into(),
+                    line: 9
+                },
+                PageScript::Unsupported {
+                    reason: "module scripts are not supported".into()
+                },
             ]
         );
         assert!(is_testharness_page(PAGE));
-        assert!(!is_testharness_page("<script src=other.js></script><!-- testharness.js -->"));
+        assert!(!is_testharness_page(
+            "<script src=other.js></script><!-- testharness.js -->"
+        ));
     }
 
     #[test]
@@ -455,7 +514,8 @@ mod tests {
     #[test]
     fn any_js_gets_the_generated_window_page() {
         let source = "// META: title=Syntax\n// META: script=/common/utils.js\n// META: timeout=long\n\ntest(() => {});\n// META: script=ignored.js\n";
-        let page = page_from_script_test(source, "/d/x.any.js", "d/x.any.js", ScriptTestKind::Any).unwrap();
+        let page = page_from_script_test(source, "/d/x.any.js", "d/x.any.js", ScriptTestKind::Any)
+            .unwrap();
         assert_eq!(page.path, "/d/x.any.html");
         assert_eq!(page.title.as_deref(), Some("Syntax"));
         assert!(page.long_timeout);
@@ -469,22 +529,35 @@ mod tests {
             .collect();
         assert_eq!(
             externals,
-            ["/resources/testharness.js", "/resources/testharnessreport.js", "/common/utils.js", "x.any.js"]
+            [
+                "/resources/testharness.js",
+                "/resources/testharnessreport.js",
+                "/common/utils.js",
+                "x.any.js"
+            ]
         );
-        assert!(matches!(&page.scripts[0], PageScript::Inline { text, .. } if text.contains("isWindow")));
+        assert!(
+            matches!(&page.scripts[0], PageScript::Inline { text, .. } if text.contains("isWindow"))
+        );
     }
 
     #[test]
     fn script_tests_outside_the_window_are_not_pages() {
         let source = "// META: global=worker,sharedworker\n";
-        assert!(pages_from_script_test(source, "/x.any.js", "x.any.js", ScriptTestKind::Any).is_empty());
-        let window = pages_from_script_test("", "/y.window.js", "y.window.js", ScriptTestKind::Window);
+        assert!(
+            pages_from_script_test(source, "/x.any.js", "x.any.js", ScriptTestKind::Any).is_empty()
+        );
+        let window =
+            pages_from_script_test("", "/y.window.js", "y.window.js", ScriptTestKind::Window);
         assert_eq!(window[0].path, "/y.window.html");
         assert_eq!(window[0].scripts.len(), 3);
     }
 
     #[test]
     fn entities_decode_named_and_numeric_references() {
-        assert_eq!(decode_entities("a &lt;b&gt; &#65;&#x42; &bogus; & c"), "a <b> AB &bogus; & c");
+        assert_eq!(
+            decode_entities("a &lt;b&gt; &#65;&#x42; &bogus; & c"),
+            "a <b> AB &bogus; & c"
+        );
     }
 }

@@ -81,7 +81,13 @@ fn run_in_child_inner(command: &WorkerCommand, request: &PageRequest) -> FileRes
     };
     let input = match serde_json::to_vec(request) {
         Ok(input) => input,
-        Err(error) => return failed(FileStatus::Crash, format!("cannot encode the request: {error}"), Vec::new()),
+        Err(error) => {
+            return failed(
+                FileStatus::Crash,
+                format!("cannot encode the request: {error}"),
+                Vec::new(),
+            );
+        }
     };
     let mut child = match Command::new(&command.program)
         .args(&command.args)
@@ -109,7 +115,10 @@ fn run_in_child_inner(command: &WorkerCommand, request: &PageRequest) -> FileRes
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
-                if events.send(serde_json::from_str::<PageEvent>(&line)).is_err() {
+                if events
+                    .send(serde_json::from_str::<PageEvent>(&line))
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -133,7 +142,11 @@ fn run_in_child_inner(command: &WorkerCommand, request: &PageRequest) -> FileRes
             Ok(Err(error)) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return failed(FileStatus::Crash, format!("the worker wrote a malformed event: {error}"), subtests);
+                return failed(
+                    FileStatus::Crash,
+                    format!("the worker wrote a malformed event: {error}"),
+                    subtests,
+                );
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 let _ = child.kill();
@@ -151,7 +164,9 @@ fn run_in_child_inner(command: &WorkerCommand, request: &PageRequest) -> FileRes
         }
     };
     let status = child.wait();
-    let stderr = stderr.and_then(|thread| thread.join().ok()).unwrap_or_default();
+    let stderr = stderr
+        .and_then(|thread| thread.join().ok())
+        .unwrap_or_default();
     match finished {
         Some(result) => result,
         None => {
@@ -160,7 +175,11 @@ fn run_in_child_inner(command: &WorkerCommand, request: &PageRequest) -> FileRes
                 Err(error) => format!("the worker was lost: {error}"),
             };
             let tail = tail_of(stderr.trim(), STDERR_TAIL);
-            let message = if tail.is_empty() { how } else { format!("{how}: {tail}") };
+            let message = if tail.is_empty() {
+                how
+            } else {
+                format!("{how}: {tail}")
+            };
             failed(FileStatus::Crash, message, subtests)
         }
     }
