@@ -275,16 +275,20 @@ impl AuxSizes {
     }
 }
 
+/// The `aux_info_type` that `saiz` and `saio` carry when their flag 1 is set.
+fn read_aux_info_type(c: &mut Cursor<'_>, flags: u32) -> Result<Option<FourCc>> {
+    if flags & 1 == 0 {
+        return Ok(None);
+    }
+    let code = FourCc(c.array("aux_info_type")?);
+    c.skip(4, "aux_info_type_parameter")?;
+    Ok(Some(code))
+}
+
 /// Reads a `saiz` payload.
 pub(crate) fn read_saiz(c: &mut Cursor<'_>) -> Result<AuxSizes> {
     let (_, flags) = c.full_box()?;
-    let aux_info_type = if flags & 1 != 0 {
-        let code = FourCc(c.array("aux_info_type")?);
-        c.skip(4, "aux_info_type_parameter")?;
-        Some(code)
-    } else {
-        None
-    };
+    let aux_info_type = read_aux_info_type(c, flags)?;
     let default_size = c.u8("default_sample_info_size")?;
     let sample_count = c.u32("sample_count")?;
     let sizes = if default_size == 0 {
@@ -311,13 +315,7 @@ pub(crate) struct AuxOffsets {
 /// Reads a `saio` payload.
 pub(crate) fn read_saio(c: &mut Cursor<'_>) -> Result<AuxOffsets> {
     let (version, flags) = c.full_box()?;
-    let aux_info_type = if flags & 1 != 0 {
-        let code = FourCc(c.array("aux_info_type")?);
-        c.skip(4, "aux_info_type_parameter")?;
-        Some(code)
-    } else {
-        None
-    };
+    let aux_info_type = read_aux_info_type(c, flags)?;
     let count = c.u32("entry_count")?;
     let width = if version == 0 { 4 } else { 8 };
     let count = c.check_count(u64::from(count), width, "offsets")?;

@@ -1,16 +1,13 @@
 //! Movie fragments: `moof` (`mfhd`, `traf`: `tfhd`, `tfdt`, `trun`, `senc`, `saiz`/`saio`,
 //! `sbgp`/`sgpd`, `pssh`) resolved into samples with byte ranges, times and encryption.
 
-use crate::boxes::{BoxNode, PIFF_SENC_UUID, child_path};
-use crate::crypto::{
-    is_cenc_aux, locate_aux, read_saio, read_saiz, read_seig_descriptions, read_seig_mapping,
-    read_senc_header,
-};
+use crate::boxes::{BoxNode, child_path};
+use crate::crypto::{read_seig_descriptions, read_seig_mapping};
 use crate::error::{ErrorKind, MediaError, Result};
 use crate::init::{InitSegment, Pssh, collect_pssh, payload};
 use crate::limits::Limits;
 use crate::sample::{
-    AuxSource, CryptoContext, PendingCrypto, PendingSample, SampleLayout, plan_crypto,
+    CryptoContext, PendingCrypto, PendingSample, SampleLayout, aux_source, find_senc, plan_crypto,
 };
 
 /// `tfhd` flags.
@@ -347,57 +344,21 @@ impl TrafReader<'_> {
                 group_indexes = Some(indexes);
             }
         }
-        let scheme_type = track
-            .sample_entries
-            .iter()
-            .find_map(|e| e.protection.as_ref())
-            .map(|p| p.scheme_type);
-        let senc = self
-            .traf
-            .child(b"senc")
-            .map(|node| (node, false))
-            .or_else(|| {
-                self.traf
-                    .children_of(b"uuid")
-                    .find(|n| n.user_type == Some(PIFF_SENC_UUID))
-                    .map(|node| (node, true))
-            });
+        let senc = find_senc(self.traf);
         let senc_path = senc
             .map(|(node, _)| self.sub_path(node, None))
             .unwrap_or_default();
-        let saiz_path = format!("{}/saiz", self.path);
-        let aux = if let Some((node, piff)) = senc {
-            let mut entries = payload(node, self.bytes, self.base, &senc_path);
-            let header = read_senc_header(&mut entries, piff)?;
-            AuxSource::Senc { header, entries }
-        } else if let (Some(saiz), Some(saio)) =
-            (self.traf.child(b"saiz"), self.traf.child(b"saio"))
-        {
-            let sizes = read_saiz(&mut payload(saiz, self.bytes, self.base, &saiz_path))?;
-            let saio_path = format!("{}/saio", self.path);
-            let offsets = read_saio(&mut payload(saio, self.bytes, self.base, &saio_path))?;
-            if is_cenc_aux(sizes.aux_info_type, scheme_type)
-                && is_cenc_aux(offsets.aux_info_type, scheme_type)
-            {
-                let (sizes, offsets) = locate_aux(
-                    &sizes,
-                    &offsets,
-                    aux_base,
-                    run_lengths,
-                    &saiz_path,
-                    saiz.offset,
-                )?;
-                AuxSource::Located {
-                    path: saiz_path.clone(),
-                    sizes,
-                    offsets,
-                }
-            } else {
-                AuxSource::None
-            }
-        } else {
-            AuxSource::None
-        };
+        let aux = aux_source(
+            self.traf,
+            senc,
+            &senc_path,
+            self.bytes,
+            self.base,
+            self.path,
+            track.scheme_type(),
+            aux_base,
+            run_lengths,
+        )?;
         let ctx = CryptoContext {
             track,
             local_groups: &local_groups,

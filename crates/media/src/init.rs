@@ -119,6 +119,14 @@ pub struct Track {
 }
 
 impl Track {
+    /// The protection scheme type of its first protected sample entry.
+    pub fn scheme_type(&self) -> Option<FourCc> {
+        self.sample_entries
+            .iter()
+            .find_map(|e| e.protection.as_ref())
+            .map(|p| p.scheme_type)
+    }
+
     /// Whether any sample entry is protected.
     pub fn is_protected(&self) -> bool {
         self.sample_entries.iter().any(|e| e.protection.is_some())

@@ -1,16 +1,14 @@
 //! Progressive (non-fragmented) files: the `stbl` sample tables (`stsz`/`stz2`, `stco`/`co64`,
 //! `stsc`, `stts`, `ctts`, `stss`) and their encryption (`senc` or `saiz`/`saio`, `sbgp`/`sgpd`).
 
-use crate::boxes::{BoxNode, PIFF_SENC_UUID, child_path};
-use crate::crypto::{
-    is_cenc_aux, locate_aux, read_saio, read_saiz, read_seig_mapping, read_senc_header,
-};
+use crate::boxes::{BoxNode, child_path};
+use crate::crypto::read_seig_mapping;
 use crate::error::{ErrorKind, MediaError, Result};
 use crate::init::{Track, payload};
 use crate::limits::Limits;
 use crate::reader::Cursor;
 use crate::sample::{
-    AuxSource, CryptoContext, PendingCrypto, PendingSample, SampleLayout, plan_crypto,
+    CryptoContext, PendingCrypto, PendingSample, SampleLayout, aux_source, find_senc, plan_crypto,
 };
 
 /// Reads the sample tables of one track's `stbl` into samples (without data yet).
@@ -316,11 +314,6 @@ fn plan_progressive_crypto(
     chunk_lengths: &[usize],
     samples: &mut [PendingSample],
 ) -> Result<()> {
-    let scheme_type = track
-        .sample_entries
-        .iter()
-        .find_map(|e| e.protection.as_ref())
-        .map(|p| p.scheme_type);
     let mut group_indexes = None;
     for sbgp in stbl.children_of(b"sbgp") {
         let p = child_path(path, sbgp.box_type, None);
@@ -330,40 +323,22 @@ fn plan_progressive_crypto(
             group_indexes = Some(indexes);
         }
     }
-    let senc = stbl.child(b"senc").map(|node| (node, false)).or_else(|| {
-        stbl.children_of(b"uuid")
-            .find(|n| n.user_type == Some(PIFF_SENC_UUID))
-            .map(|node| (node, true))
-    });
+    let senc = find_senc(stbl);
     let senc_path = senc
         .map(|(node, _)| child_path(path, node.box_type, None))
         .unwrap_or_default();
-    let saiz_path = format!("{path}/saiz");
-    let aux = if let Some((node, piff)) = senc {
-        let mut entries = payload(node, bytes, base, &senc_path);
-        let header = read_senc_header(&mut entries, piff)?;
-        AuxSource::Senc { header, entries }
-    } else if let (Some(saiz), Some(saio)) = (stbl.child(b"saiz"), stbl.child(b"saio")) {
-        let sizes = read_saiz(&mut payload(saiz, bytes, base, &saiz_path))?;
-        let saio_path = format!("{path}/saio");
-        let offsets = read_saio(&mut payload(saio, bytes, base, &saio_path))?;
-        if is_cenc_aux(sizes.aux_info_type, scheme_type)
-            && is_cenc_aux(offsets.aux_info_type, scheme_type)
-        {
-            // In a progressive file, saio offsets are absolute file offsets.
-            let (sizes, offsets) =
-                locate_aux(&sizes, &offsets, 0, chunk_lengths, &saiz_path, saiz.offset)?;
-            AuxSource::Located {
-                path: saiz_path.clone(),
-                sizes,
-                offsets,
-            }
-        } else {
-            AuxSource::None
-        }
-    } else {
-        AuxSource::None
-    };
+    // In a progressive file, saio offsets are absolute file offsets.
+    let aux = aux_source(
+        stbl,
+        senc,
+        &senc_path,
+        bytes,
+        base,
+        path,
+        track.scheme_type(),
+        0,
+        chunk_lengths,
+    )?;
     let ctx = CryptoContext {
         track,
         local_groups: &[],

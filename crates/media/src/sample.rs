@@ -1,13 +1,13 @@
 //! The sample model and the per-sample encryption plan shared by fragments and progressive
 //! files: which key parameters apply to each sample, and where its IV and subsamples come from.
 
-use crate::boxes::{FourCc, slice_at};
+use crate::boxes::{BoxNode, FourCc, PIFF_SENC_UUID, slice_at};
 use crate::crypto::{
     AuxEntry, ProtectionParams, SampleCrypto, SampleEncryption, SencHeader, check_subsamples,
-    read_aux_entry,
+    is_cenc_aux, locate_aux, read_aux_entry, read_saio, read_saiz, read_senc_header,
 };
 use crate::error::{ErrorKind, MediaError, Result};
-use crate::init::Track;
+use crate::init::{Track, payload};
 use crate::reader::Cursor;
 
 /// One media sample (an access unit), resolved.
@@ -205,6 +205,67 @@ pub(crate) enum AuxSource<'a> {
         sizes: Vec<u8>,
         offsets: Vec<u64>,
     },
+}
+
+/// The `senc` box of a `traf` or `stbl`, or PIFF's `uuid` form of it (`true`).
+pub(crate) fn find_senc(container: &BoxNode) -> Option<(&BoxNode, bool)> {
+    container
+        .child(b"senc")
+        .map(|node| (node, false))
+        .or_else(|| {
+            container
+                .children_of(b"uuid")
+                .find(|n| n.user_type == Some(PIFF_SENC_UUID))
+                .map(|node| (node, true))
+        })
+}
+
+/// Where the IVs and subsamples of a `traf`'s or `stbl`'s samples are: its `senc` (found by
+/// [`find_senc`]; `senc_path` names it), else its `saiz` + `saio` when they describe Common
+/// Encryption data (`saio` offsets counting from `aux_base`, one per run of `run_lengths`
+/// samples), else nowhere.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn aux_source<'a>(
+    container: &BoxNode,
+    senc: Option<(&BoxNode, bool)>,
+    senc_path: &'a str,
+    bytes: &'a [u8],
+    base: u64,
+    path: &str,
+    scheme_type: Option<FourCc>,
+    aux_base: u64,
+    run_lengths: &[usize],
+) -> Result<AuxSource<'a>> {
+    if let Some((node, piff)) = senc {
+        let mut entries = payload(node, bytes, base, senc_path);
+        let header = read_senc_header(&mut entries, piff)?;
+        return Ok(AuxSource::Senc { header, entries });
+    }
+    let (Some(saiz), Some(saio)) = (container.child(b"saiz"), container.child(b"saio")) else {
+        return Ok(AuxSource::None);
+    };
+    let saiz_path = format!("{path}/saiz");
+    let saio_path = format!("{path}/saio");
+    let sizes = read_saiz(&mut payload(saiz, bytes, base, &saiz_path))?;
+    let offsets = read_saio(&mut payload(saio, bytes, base, &saio_path))?;
+    if !is_cenc_aux(sizes.aux_info_type, scheme_type)
+        || !is_cenc_aux(offsets.aux_info_type, scheme_type)
+    {
+        return Ok(AuxSource::None);
+    }
+    let (sizes, offsets) = locate_aux(
+        &sizes,
+        &offsets,
+        aux_base,
+        run_lengths,
+        &saiz_path,
+        saiz.offset,
+    )?;
+    Ok(AuxSource::Located {
+        path: saiz_path,
+        sizes,
+        offsets,
+    })
 }
 
 /// The inputs that decide each sample's key parameters.
