@@ -1,6 +1,6 @@
 //! Builders for WebIDL interface objects with exactly the property attributes WebIDL
 //! prescribes (Boa's `ClassBuilder` makes methods non-enumerable, names getters `""`, binds
-//! globals enumerably and cannot express inheritance — see BOA-GUIDE §2.2).
+//! globals enumerably and cannot express inheritance — see docs/ARCHITECTURE.md, "Boa 0.22 facts").
 //!
 //! <https://webidl.spec.whatwg.org/#es-interfaces>
 
