@@ -1,4 +1,5 @@
-//! `eme-media`: media without JavaScript — the ISO-BMFF reader for Common Encryption.
+//! `eme-media`: media without JavaScript — the ISO-BMFF reader for Common Encryption, exact
+//! media time ([`MediaTime`], [`TimeRanges`]) and coded frames ([`CodedFrame`]).
 //!
 //! [`StreamParser`] takes bytes in chunks of any size and yields [`Event`]s as top-level boxes
 //! complete: an [`InitSegment`] (tracks, sample entries with their `tenc`, `pssh` boxes) and
@@ -14,6 +15,7 @@ pub mod crypto;
 pub mod decrypt_file;
 pub mod error;
 pub mod fragment;
+pub mod frame;
 pub mod info;
 pub mod init;
 pub mod limits;
@@ -21,6 +23,7 @@ mod progressive;
 mod reader;
 pub mod sample;
 pub mod stream;
+pub mod time;
 
 pub use boxes::{BoxHeader, BoxNode, FourCc, read_box, read_boxes};
 pub use crypto::{
@@ -29,6 +32,7 @@ pub use crypto::{
 pub use decrypt_file::{DecryptFileError, DecryptReport, Keys, TrackReport, decrypt_file};
 pub use error::{ErrorKind, MediaError};
 pub use fragment::{Fragment, TrackFragment};
+pub use frame::CodedFrame;
 pub use info::{FileInfo, TrackInfo, describe};
 pub use init::{
     FileType, InitSegment, ProtectionScheme, Pssh, SampleEntry, Track, TrackEncryption,
@@ -37,3 +41,4 @@ pub use init::{
 pub use limits::Limits;
 pub use sample::Sample;
 pub use stream::{Event, MediaSegment, Mp4File, StreamParser, parse_file, parse_file_with_limits};
+pub use time::{FLICKS_PER_SECOND, MediaTime, TimeRanges};
