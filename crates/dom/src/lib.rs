@@ -1,5 +1,6 @@
 //! What every web interface needs, independent of EME: `Event`, `EventTarget`,
-//! `DOMException`, WebIDL conversions, interface-object builders and "queue a task".
+//! `DOMException`, WebIDL conversions, interface-object builders, "queue a task" and timed sources
+//! (Rust state machines the host's event loop runs at times on the context's clock).
 
 #![forbid(unsafe_code)]
 
@@ -13,6 +14,7 @@ pub mod promise;
 pub mod promise_rejection_event;
 pub mod report;
 pub mod task;
+pub mod timed;
 pub mod webidl;
 
 use boa_engine::{Context, JsResult};

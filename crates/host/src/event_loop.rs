@@ -11,9 +11,20 @@
 //!    rejected without a handler, `ClearKeptObjects`;
 //! 3. poll the async jobs ([`NativeAsyncJob`], e.g. module loading) once; a completion is
 //!    handled like a task and followed by a checkpoint;
-//! 4. when nothing is runnable, sleep (tokio) until the earliest timer, an async job's wake-up,
-//!    a newly queued job, or the run's deadline — never spinning;
-//! 5. stop when no task, microtask, timer or async job remains.
+//! 4. when nothing is runnable, sleep (tokio) until the earliest timer or timed source, an
+//!    async job's wake-up, a newly queued job, or the run's deadline — never spinning;
+//! 5. stop when no task, microtask, timer, scheduled timed source or async job remains.
+//!
+//! Timed sources ([`eme_dom::timed`]) are timers whose due time the source computes: when it
+//! comes, the source is queued like a due timer (keyed by its due time) and runs as one task.
+//!
+//! **Virtual time** ([`ClockMode::Virtual`](crate::ClockMode)): in step 4, when no async job is
+//! pending either, the loop does not sleep but moves the clock straight to the earliest due
+//! time and goes on — a discrete-event simulation: `setTimeout(f, 5000)` runs at once in wall
+//! time, `Date.now()` has advanced 5000 ms, and timers keep their order. While an async job is
+//! pending (I/O that completes in real time, or a job awaiting a timer), the loop sleeps as in
+//! real time and moves the clock to the due time when it wakes, so virtual time never outruns
+//! outstanding work by more than wall time does. The run's deadline is always wall time.
 //!
 //! A task, timer, microtask or async job that throws is reported (see [`crate::report`]) and
 //! the loop goes on. Engine errors (runtime limits) stop the run, as does the deadline.
@@ -34,6 +45,9 @@ use futures::FutureExt;
 use futures::stream::{FuturesUnordered, StreamExt};
 use tokio::sync::Notify;
 
+use eme_dom::timed::{DueSource, TimedSources};
+
+use crate::clock::{self, HostClock};
 use crate::hooks::RejectedPromises;
 use crate::report::{self, Problem, ReportSink};
 
@@ -63,10 +77,18 @@ const DRIVER_INTERVAL: Duration = Duration::from_millis(1);
 /// Orders tasks and timers: when they became runnable, then the order they were queued in.
 type Key = (JsInstant, u64);
 
+/// Ahead of every other key (sequence numbers of [`EventLoop::key`] start at 1), even of a
+/// timer due at the time origin — which virtual time can still be when the task is queued.
+fn first_key() -> Key {
+    (JsInstant::new(0, 0), 0)
+}
+
 #[derive(Debug)]
 enum Timer {
     Timeout(TimeoutJob),
     Interval(IntervalJob),
+    /// A timed source whose due time came.
+    Source(DueSource),
 }
 
 impl Timer {
@@ -74,6 +96,7 @@ impl Timer {
         match self {
             Self::Timeout(job) => job.cancelled(),
             Self::Interval(job) => job.cancelled(),
+            Self::Source(source) => source.cancelled(),
         }
     }
 }
@@ -104,6 +127,10 @@ pub(crate) struct EventLoop {
     deadline: Cell<Option<Instant>>,
     /// Set by a [`StopHandle`]: the running loop returns after the current task.
     stop_requested: Rc<Cell<bool>>,
+    /// The context's clock; the loop moves it in virtual mode.
+    clock: Rc<HostClock>,
+    /// The context's timed sources (also in its host data, where `eme_dom::timed` finds them).
+    sources: Rc<TimedSources>,
 }
 
 /// Ends a running [`Runtime::run_event_loop`](crate::Runtime::run_event_loop) early, from
@@ -121,12 +148,17 @@ impl StopHandle {
 }
 
 impl EventLoop {
-    pub(crate) fn new(rejected: Rc<RejectedPromises>, sink: Rc<ReportSink>) -> Self {
+    pub(crate) fn new(
+        rejected: Rc<RejectedPromises>,
+        sink: Rc<ReportSink>,
+        clock: Rc<HostClock>,
+        sources: Rc<TimedSources>,
+    ) -> Self {
         Self {
             microtasks: RefCell::default(),
             tasks: RefCell::default(),
             timers: RefCell::default(),
-            next_seq: Cell::new(0),
+            next_seq: Cell::new(1),
             new_async_jobs: RefCell::default(),
             new_cleanup_jobs: RefCell::default(),
             enqueued: Notify::new(),
@@ -135,6 +167,8 @@ impl EventLoop {
             sink,
             deadline: Cell::new(None),
             stop_requested: Rc::default(),
+            clock,
+            sources,
         }
     }
 
@@ -153,6 +187,7 @@ impl EventLoop {
         self.timers.borrow_mut().clear();
         self.new_async_jobs.borrow_mut().clear();
         self.new_cleanup_jobs.borrow_mut().clear();
+        self.sources.clear();
     }
 
     fn key(&self, runnable_at: JsInstant) -> Key {
@@ -168,9 +203,13 @@ impl EventLoop {
         }
     }
 
-    /// The oldest runnable task: the front of the task queue or the earliest due timer.
-    /// Cancelled timers are dropped on the way.
+    /// The oldest runnable task: the front of the task queue or the earliest due timer (timed
+    /// sources that fell due join the timers first). Cancelled timers are dropped on the way.
     fn next_task(&self, now: JsInstant) -> Option<Task> {
+        for source in self.sources.take_due(now) {
+            let key = self.key(source.due());
+            self.timers.borrow_mut().insert(key, Timer::Source(source));
+        }
         let mut timers = self.timers.borrow_mut();
         timers.retain(|_, timer| !timer.cancelled());
         let due_timer = timers
@@ -200,6 +239,10 @@ impl EventLoop {
                     self.timers.borrow_mut().insert(key, Timer::Interval(job));
                 }
                 result
+            }
+            Task::Timer(Timer::Source(source)) => {
+                let now = ctx.clock().now();
+                source.run(now, ctx).map(|()| JsValue::undefined())
             }
         };
         report_unless_engine(result, ctx).map_err(Stop::Engine)
@@ -271,28 +314,49 @@ impl EventLoop {
         );
         // Browsers report a rejection left unhandled by a checkpoint before any timer that
         // falls due meanwhile gets to handle it: this task goes ahead of every timer.
-        let key = self.key(JsInstant::new(0, 0));
-        self.tasks.borrow_mut().push_back((key, task));
+        self.tasks.borrow_mut().push_back((first_key(), task));
     }
 
     fn is_idle(&self) -> bool {
         self.microtasks.borrow().is_empty()
             && self.tasks.borrow().is_empty()
-            && self.timers.borrow().is_empty()
+            && self.next_due().is_none()
             && self.new_async_jobs.borrow().is_empty()
     }
 
-    /// How long to sleep when nothing is runnable: until the earliest timer or the deadline.
-    fn wake_time(&self, ctx: &Context) -> Option<tokio::time::Instant> {
-        let timer = self.timers.borrow().first_key_value().map(|((at, _), _)| {
-            let wait = *at - ctx.clock().now();
-            let wait = Duration::from_nanos(u64::try_from(wait.as_nanos()).unwrap_or(u64::MAX));
+    /// Whether a task or microtask can run now, or an async job waits to be started.
+    fn has_runnable_work(&self) -> bool {
+        !self.microtasks.borrow().is_empty()
+            || !self.tasks.borrow().is_empty()
+            || !self.new_async_jobs.borrow().is_empty()
+    }
+
+    /// The earliest time a timer or timed source is due (cancelled timers are dropped first,
+    /// so a cleared timer neither keeps the loop alive nor moves virtual time).
+    fn next_due(&self) -> Option<JsInstant> {
+        let timer = {
+            let mut timers = self.timers.borrow_mut();
+            timers.retain(|_, timer| !timer.cancelled());
+            timers.first_key_value().map(|((at, _), _)| *at)
+        };
+        let source = self.sources.earliest_due();
+        match (timer, source) {
+            (Some(timer), Some(source)) => Some(timer.min(source)),
+            (timer, source) => timer.or(source),
+        }
+    }
+
+    /// When to wake up when nothing is runnable: at `due` (the earliest timer or timed source,
+    /// converted to wall time) or the deadline, whichever comes first.
+    fn wake_time(&self, due: Option<JsInstant>) -> Option<tokio::time::Instant> {
+        let due = due.map(|at| {
+            let wait = clock::duration_of(at).saturating_sub(self.clock.elapsed());
             tokio::time::Instant::now() + wait
         });
         let deadline = self.deadline.get().map(tokio::time::Instant::from_std);
-        match (timer, deadline) {
-            (Some(timer), Some(deadline)) => Some(timer.min(deadline)),
-            (timer, deadline) => timer.or(deadline),
+        match (due, deadline) {
+            (Some(due), Some(deadline)) => Some(due.min(deadline)),
+            (due, deadline) => due.or(deadline),
         }
     }
 
@@ -356,7 +420,19 @@ impl EventLoop {
                 return Ok(());
             }
 
-            let wake_at = self.wake_time(&ctx.borrow());
+            let due = self.next_due();
+            if self.clock.is_virtual()
+                && jobs.is_empty()
+                && cleanups.is_empty()
+                && !self.has_runnable_work()
+                && let Some(due) = due
+            {
+                // Nothing can happen before the next due time: jump there.
+                self.clock.advance_to(due);
+                continue;
+            }
+
+            let wake_at = self.wake_time(due);
             tokio::select! {
                 biased;
                 () = self.enqueued.notified() => {}
@@ -366,7 +442,12 @@ impl EventLoop {
                 Some(result) = cleanups.next(), if !cleanups.is_empty() => {
                     report_unless_engine(result, &mut ctx.borrow_mut()).map_err(Stop::Engine)?;
                 }
-                () = sleep_until(wake_at) => {}
+                () = sleep_until(wake_at) => {
+                    // Virtual time waited in real time for pending async work: catch up.
+                    if let Some(due) = due {
+                        self.clock.advance_to(due);
+                    }
+                }
             }
         }
     }

@@ -14,7 +14,11 @@ use boa_runtime::extensions::{
 };
 use eme_dom::report::{ExceptionReporter, set_exception_reporter};
 
+use eme_dom::timed::TimedSources;
+
+use crate::clock::HostClock;
 use crate::console::StdioLogger;
+use crate::fetch::{LocalFileFetcher, install_fetch};
 use crate::event_loop::EventLoop;
 use crate::hooks::Hooks;
 use crate::report::{self, Problem, ReportSink};
@@ -26,6 +30,10 @@ pub(crate) struct Setup {
     pub(crate) event_loop: Rc<EventLoop>,
     pub(crate) hooks: Rc<Hooks>,
     pub(crate) sink: Rc<ReportSink>,
+    pub(crate) clock: Rc<HostClock>,
+    pub(crate) sources: Rc<TimedSources>,
+    pub(crate) fetcher: Option<LocalFileFetcher>,
+    pub(crate) location: Option<url::Url>,
 }
 
 /// Builds the context and defines every global a script sees.
@@ -37,7 +45,11 @@ pub(crate) fn create_context(setup: Setup) -> JsResult<Context> {
         .host_hooks(setup.hooks)
         // `import()` resolves nothing: a script cannot read files through the module loader.
         .module_loader(Rc::new(IdleModuleLoader))
+        // One clock for `Date`, `performance`, timers and timed sources.
+        .clock(setup.clock.clone())
         .build()?;
+    // Timed sources registered through eme_dom land where the event loop looks.
+    eme_dom::timed::install(&mut ctx, setup.sources);
 
     // HTML "report an exception": uncaught errors of scripts, tasks and microtasks (reported by
     // the event loop) and of event listeners (reported by eme-dom) all land in the run report.
@@ -79,6 +91,15 @@ pub(crate) fn create_context(setup: Setup) -> JsResult<Context> {
     // navigator.requestMediaKeySystemAccess and the EME interfaces (needs eme_dom's classes).
     eme::register(&mut ctx, &setup.eme_options)?;
 
+    // `performance.now()` / `timeOrigin` (needs EventTarget).
+    crate::performance::register(&mut ctx, setup.clock.time_origin_millis())?;
+    if let Some(fetcher) = setup.fetcher {
+        install_fetch(&mut ctx, fetcher)?;
+    }
+    if let Some(location) = setup.location {
+        define_location(&mut ctx, &location)?;
+    }
+
     Ok(ctx)
 }
 
@@ -91,6 +112,42 @@ fn define_window_interface(ctx: &mut Context) -> JsResult<()> {
         .inherits(event_target)
         .build()?;
     ctx.global_object().set_prototype(Some(window.prototype));
+    Ok(())
+}
+
+/// `location`, as a `URL` object for `url` (a page's `Location` offers the same members a
+/// script reads: `href`, `protocol`, `pathname`, …), unless the global has one already.
+/// Read-only and non-configurable, like HTML's `[LegacyUnforgeable]` attribute; assigning to
+/// it navigates nowhere.
+fn define_location(ctx: &mut Context, url: &url::Url) -> JsResult<()> {
+    let global = ctx.global_object();
+    if global.has_property(js_string!("location"), ctx)? {
+        return Ok(());
+    }
+    let url_constructor = global.get(js_string!("URL"), ctx)?;
+    let Some(url_constructor) = url_constructor.as_constructor() else {
+        return Ok(());
+    };
+    let location =
+        url_constructor.construct(&[js_string!(url.as_str()).into()], None, ctx)?;
+    let getter = FunctionObjectBuilder::new(
+        ctx.realm(),
+        NativeFunction::from_copy_closure_with_captures(
+            |_, _, location, _| Ok(location.clone().into()),
+            location,
+        ),
+    )
+    .name(js_string!("get location"))
+    .length(0)
+    .build();
+    global.define_property_or_throw(
+        js_string!("location"),
+        PropertyDescriptor::builder()
+            .get(getter)
+            .enumerable(true)
+            .configurable(false),
+        ctx,
+    )?;
     Ok(())
 }
 

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use boa_engine::{Context, JsError, JsValue, Script, Source};
 
+use crate::clock::{ClockMode, HostClock};
 use crate::event_loop::{EventLoop, Stop, StopHandle};
+use crate::fetch::LocalFileFetcher;
 use crate::globals::{self, Setup};
 use crate::hooks::{Hooks, RejectedPromises};
 use crate::report::{self, Problem, ReportSink, RunReport};
@@ -51,6 +53,9 @@ pub struct RuntimeBuilder {
     timeout: Option<Duration>,
     eme_options: eme::EmeOptions,
     silent_errors: bool,
+    clock_mode: ClockMode,
+    fetcher: Option<LocalFileFetcher>,
+    location: Option<url::Url>,
 }
 
 impl RuntimeBuilder {
@@ -89,6 +94,36 @@ impl RuntimeBuilder {
         self
     }
 
+    /// Real (the default) or virtual time for the runtime's one clock (`Date`,
+    /// `performance.now()`, timers, timed sources); see [`ClockMode`].
+    pub fn clock_mode(mut self, mode: ClockMode) -> Self {
+        self.clock_mode = mode;
+        self
+    }
+
+    /// `true` selects [`ClockMode::Virtual`], `false` [`ClockMode::Real`].
+    pub fn virtual_time(self, virtual_time: bool) -> Self {
+        self.clock_mode(if virtual_time {
+            ClockMode::Virtual
+        } else {
+            ClockMode::Real
+        })
+    }
+
+    /// Offers `fetch()` (with `Request`, `Response`, `Headers`) answered from local files by
+    /// `fetcher`. Without it there is no `fetch`.
+    pub fn fetcher(mut self, fetcher: LocalFileFetcher) -> Self {
+        self.fetcher = Some(fetcher);
+        self
+    }
+
+    /// Defines the global `location` (a `URL` object for `url`), unless something defined
+    /// `location` already.
+    pub fn location(mut self, url: url::Url) -> Self {
+        self.location = Some(url);
+        self
+    }
+
     /// Creates the context with every global and the event loop.
     ///
     /// # Panics
@@ -97,7 +132,14 @@ impl RuntimeBuilder {
     pub fn build(self) -> Runtime {
         let sink = ReportSink::new(!self.silent_errors);
         let rejected = Rc::new(RejectedPromises::default());
-        let event_loop = Rc::new(EventLoop::new(rejected.clone(), sink.clone()));
+        let clock = Rc::new(HostClock::new(self.clock_mode));
+        let sources = Rc::new(eme_dom::timed::TimedSources::default());
+        let event_loop = Rc::new(EventLoop::new(
+            rejected.clone(),
+            sink.clone(),
+            clock.clone(),
+            sources.clone(),
+        ));
         let context = globals::create_context(Setup {
             quiet: self.quiet,
             eme_options: self.eme_options,
@@ -106,6 +148,10 @@ impl RuntimeBuilder {
                 rejected: rejected.clone(),
             }),
             sink: sink.clone(),
+            clock: clock.clone(),
+            sources,
+            fetcher: self.fetcher,
+            location: self.location,
         })
         .unwrap_or_else(|error| panic!("registering the runtime's globals failed: {error}"));
         let tokio = tokio::runtime::Builder::new_current_thread()
@@ -114,6 +160,7 @@ impl RuntimeBuilder {
             .expect("cannot create the tokio runtime");
         Runtime {
             context,
+            clock,
             event_loop,
             rejected,
             sink,
@@ -140,6 +187,7 @@ impl RuntimeBuilder {
 /// VM frame behind, so every later call returns [`Error::Poisoned`]; create a new runtime.
 pub struct Runtime {
     context: Context,
+    clock: Rc<HostClock>,
     event_loop: Rc<EventLoop>,
     rejected: Rc<RejectedPromises>,
     sink: Rc<ReportSink>,
@@ -178,6 +226,12 @@ impl Runtime {
     /// `Runtime` call.
     pub fn context(&mut self) -> &mut Context {
         &mut self.context
+    }
+
+    /// The runtime's clock (the one the context, `performance` and the event loop read): its
+    /// mode, the time since the origin, and in virtual mode a way to move it.
+    pub fn clock(&self) -> Rc<HostClock> {
+        self.clock.clone()
     }
 
     /// A handle that ends a running [`run_event_loop`](Self::run_event_loop) after the current
