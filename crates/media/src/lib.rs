@@ -5,7 +5,8 @@
 //! complete: an [`InitSegment`] (tracks, sample entries with their `tenc`, `pssh` boxes) and
 //! [`MediaSegment`]s (samples with byte ranges, times, data and [`SampleCrypto`]).
 //! [`parse_file`] reads a whole file. [`boxes`] exposes the generic box tree (absolute offsets,
-//! header sizes, children) that a file rewriter walks.
+//! header sizes, children) that a file rewriter walks. [`mse`] is the Media Source Extensions
+//! buffering model (`SourceBuffer`'s algorithms over track buffers of [`CodedFrame`]s).
 
 #![forbid(unsafe_code)]
 
@@ -19,6 +20,7 @@ pub mod frame;
 pub mod info;
 pub mod init;
 pub mod limits;
+pub mod mse;
 mod progressive;
 mod reader;
 pub mod sample;
