@@ -388,6 +388,38 @@ fn overlapping_appends_replace_frames_and_out_of_order_appends_unite() {
 }
 
 #[test]
+fn a_decode_timestamp_jump_is_a_discontinuity_that_needs_a_random_access_point() {
+    let (init, first, second) = video_by_gop();
+    let mut buffer = appended(VIDEO, &[&init, &first]);
+    // 5 s later: far more than twice the last frame duration.
+    buffer.set_timestamp_offset(secs(5.0)).unwrap();
+    let outcome = buffer.append(&second).unwrap();
+    assert_eq!(outcome.coded_frames_added, 25);
+    assert_eq!(
+        buffer.buffered(false),
+        ranges(&[(secs(0.08), secs(1.08)), (secs(6.08), secs(7.08))])
+    );
+    assert_eq!(buffer.group_end_timestamp(), secs(7.08));
+
+    // A group that starts without a keyframe after a discontinuity is dropped up to one.
+    let file = content("clear/video.mp4");
+    let samples: Vec<Sample> = parse_file(&file).unwrap().samples().cloned().collect();
+    let mut buffer = appended(VIDEO, &[&init, &first]);
+    buffer.set_timestamp_offset(secs(-0.2)).unwrap();
+    let outcome = buffer.append(&media_segment(3, &samples[5..30])).unwrap();
+    assert_eq!(
+        (outcome.coded_frames_added, outcome.coded_frames_dropped),
+        (5, 20)
+    );
+    // The keyframe, now at 0.88 s, and its four followers replace the old frames presented
+    // from 0.88 s (the overlapped frame and the frames decoded after it).
+    assert_eq!(buffer.buffered(false), ranges(&[(secs(0.08), secs(1.08))]));
+    let frames = buffer.track_buffers()[0].frames();
+    assert_eq!(frames.len(), 25);
+    assert!(frames[20].is_sync && frames[20].pts == secs(0.88));
+}
+
+#[test]
 fn remove_takes_frames_and_their_dependents_up_to_the_next_keyframe() {
     let mut video = appended(VIDEO, &[&content("clear/video.mp4")]);
     let duration = secs(2.08);

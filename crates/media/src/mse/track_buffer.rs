@@ -243,3 +243,84 @@ impl TrackBuffer {
         self.need_random_access_point = true;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::boxes::FourCc;
+    use std::sync::Arc;
+
+    fn track() -> Track {
+        Track {
+            track_id: 7,
+            handler: FourCc(*b"vide"),
+            timescale: 10,
+            duration: 0,
+            width: 0,
+            height: 0,
+            sample_entries: Vec::new(),
+            seig_groups: Vec::new(),
+            extends: None,
+            progressive_sample_count: 0,
+        }
+    }
+
+    /// Frames of one tenth of a second; `(decode, present, sync)` in tenths.
+    fn buffer(frames: &[(i64, i64, bool)]) -> TrackBuffer {
+        let mut buffer = TrackBuffer::new(track(), TrackKind::Video);
+        for &(dts, pts, is_sync) in frames {
+            buffer.add(CodedFrame {
+                track_id: 7,
+                pts: MediaTime::from_timescale(pts, 10),
+                dts: MediaTime::from_timescale(dts, 10),
+                duration: MediaTime::from_timescale(1, 10),
+                is_sync,
+                description_index: 1,
+                data: Arc::from(vec![0u8; 10].as_slice()),
+                encryption: None,
+            });
+        }
+        buffer
+    }
+
+    fn tenths(t: i64) -> MediaTime {
+        MediaTime::from_timescale(t, 10)
+    }
+
+    #[test]
+    fn removal_takes_dependents_up_to_the_next_random_access_point() {
+        // Decode order: I0 P3 B1 B2 | I4 P5 | I6 (presentation times).
+        let mut buffer = buffer(&[
+            (0, 0, true),
+            (1, 3, false),
+            (2, 1, false),
+            (3, 2, false),
+            (4, 4, true),
+            (5, 5, false),
+            (6, 6, true),
+        ]);
+        assert_eq!(buffer.ranges(), &TimeRanges::single(tenths(0), tenths(7)));
+        assert_eq!(buffer.groups_of_pictures(), vec![0..4, 4..6, 6..7]);
+        // Removing P3 takes the B-frames decoded after it, not I4.
+        let removed = buffer.remove_with_dependencies(|_, f| f.pts == tenths(3));
+        assert_eq!(removed.len(), 3);
+        assert_eq!(buffer.frames().len(), 4);
+        assert_eq!(buffer.size_in_bytes(), 40);
+        assert_eq!(
+            buffer.ranges().ranges(),
+            &[tenths(0)..tenths(1), tenths(4)..tenths(7)]
+        );
+        assert!(buffer.remove_with_dependencies(|_, _| false).is_empty());
+    }
+
+    #[test]
+    fn frames_from_start_at_the_random_access_point_before_the_time() {
+        let buffer = buffer(&[(0, 0, true), (1, 2, false), (2, 1, false), (3, 5, true)]);
+        assert_eq!(buffer.frames_from(tenths(1)).len(), 4);
+        assert_eq!(buffer.frame_at(tenths(1)).unwrap().dts, tenths(2));
+        // In the gap [0.3, 0.5): the next frame presented is the keyframe at 0.5.
+        assert_eq!(buffer.frames_from(tenths(4))[0].pts, tenths(5));
+        assert!(buffer.frames_from(tenths(6)).is_empty());
+        assert!(buffer.frame_at(tenths(4)).is_none());
+    }
+}
