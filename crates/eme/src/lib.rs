@@ -50,6 +50,8 @@ pub mod media_key_system_access;
 pub mod media_keys;
 pub mod navigator;
 
+pub use media_keys::{MediaKeysHandle, MediaKeysUser};
+
 use std::fmt;
 use std::rc::Rc;
 

@@ -30,7 +30,8 @@ const INTERFACE: &str = "MediaKeySession";
 
 /// The session's link to its CDM.
 #[derive(Finalize, Trace)]
-// SAFETY (of the empty trace): only `eme_cdm` values, and that crate cannot name a Boa type.
+// SAFETY (of the empty trace): `eme_cdm` values, which cannot name a Boa type, and weak
+// references to media elements, which never keep anything alive and so need no tracing.
 #[boa_gc(unsafe_empty_trace)]
 struct CdmLink {
     cdm: CdmInstance,
@@ -383,11 +384,16 @@ fn update_key_statuses(
 ) {
     state.borrow().key_status_entries.replace(statuses);
     let session = session.clone();
+    // 5. Queue a task to fire keystatuseschange at the session.
     queue_task(ctx, move |ctx| {
         let event = eme_dom::event::create("keystatuseschange", Default::default(), ctx)?;
         event_target::fire_event(&session, &event, ctx)?;
         Ok(())
     });
+    // 6. Queue a task to run Attempt to Resume Playback If Necessary on the elements using
+    // the session's MediaKeys.
+    let (cdm, _) = cdm_and_session_id(state);
+    crate::media_keys::queue_attempt_to_resume_playback(&cdm, ctx);
 }
 
 // https://w3c.github.io/encrypted-media/#session-closed

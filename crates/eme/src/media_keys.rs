@@ -1,7 +1,7 @@
 //! `MediaKeys`: <https://w3c.github.io/encrypted-media/#mediakeys-interface>
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::cell::{Ref, RefCell, RefMut};
+use std::rc::{Rc, Weak};
 
 use boa_engine::{
     Context, JsArgs, JsData, JsObject, JsResult, JsValue, object::builtins::JsPromise,
@@ -23,11 +23,118 @@ use crate::{
 const INTERFACE: &str = "MediaKeys";
 
 /// The CDM instance a `MediaKeys` object and its sessions share.
-pub(crate) type CdmInstance = Rc<RefCell<Box<dyn Cdm>>>;
+pub(crate) type CdmInstance = Rc<CdmShared>;
+
+/// A CDM instance and the media elements whose `mediaKeys` is the `MediaKeys` it backs.
+pub(crate) struct CdmShared {
+    cdm: RefCell<Box<dyn Cdm>>,
+    /// The elements to run "Attempt to Resume Playback If Necessary" on when key statuses
+    /// change. Weak: a `MediaKeys` never keeps an element alive, and an element that is gone
+    /// simply drops out.
+    users: RefCell<Vec<Weak<dyn MediaKeysUser>>>,
+}
+
+impl CdmShared {
+    fn new(cdm: Box<dyn Cdm>) -> CdmInstance {
+        Rc::new(CdmShared {
+            cdm: RefCell::new(cdm),
+            users: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// The CDM, shared.
+    pub(crate) fn borrow(&self) -> Ref<'_, Box<dyn Cdm>> {
+        self.cdm.borrow()
+    }
+
+    /// The CDM, exclusively.
+    pub(crate) fn borrow_mut(&self) -> RefMut<'_, Box<dyn Cdm>> {
+        self.cdm.borrow_mut()
+    }
+
+    /// The elements still alive that use this CDM instance.
+    fn live_users(&self) -> Vec<Rc<dyn MediaKeysUser>> {
+        let mut users = self.users.borrow_mut();
+        users.retain(|user| user.strong_count() > 0);
+        users.iter().filter_map(Weak::upgrade).collect()
+    }
+}
+
+/// A media element's side of its `MediaKeys`: what EME asks of the element when a session's
+/// keys change. Implemented by the media element (which lives in a crate above this one:
+/// EME never knows the element itself).
+pub trait MediaKeysUser {
+    /// EME's "Attempt to Resume Playback If Necessary": a key may have become usable (or
+    /// unusable), so a playback waiting for a key should look again. Runs in a task.
+    fn attempt_to_resume_playback(&self, ctx: &mut Context);
+}
+
+/// What a media element holds of the `MediaKeys` object set by `setMediaKeys()`: the keys of
+/// every session of its CDM instance, and the registration that makes key status changes
+/// reach the element.
+#[derive(Clone)]
+pub struct MediaKeysHandle(CdmInstance);
+
+impl std::fmt::Debug for MediaKeysHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MediaKeysHandle").finish_non_exhaustive()
+    }
+}
+
+impl MediaKeysHandle {
+    /// The handle of `object` if it is a `MediaKeys` object (the setMediaKeys brand check).
+    pub fn of(object: &JsObject) -> Option<MediaKeysHandle> {
+        object
+            .downcast_ref::<MediaKeys>()
+            .map(|keys| MediaKeysHandle(keys.cdm.clone()))
+    }
+
+    /// The content key for `key_id` from any session of this CDM instance that holds it.
+    pub fn key(&self, key_id: &[u8; 16]) -> Option<[u8; 16]> {
+        self.0.borrow().key(key_id)
+    }
+
+    /// Whether both handles stand for the same `MediaKeys` object.
+    pub fn is_same(&self, other: &MediaKeysHandle) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// Whether a live media element uses this CDM instance (setMediaKeys step "already in
+    /// use by another media element").
+    pub fn in_use(&self) -> bool {
+        !self.0.live_users().is_empty()
+    }
+
+    /// Makes `user` hear key status changes of this CDM instance's sessions.
+    pub fn attach(&self, user: Weak<dyn MediaKeysUser>) {
+        self.0.users.borrow_mut().push(user);
+    }
+
+    /// Stops `user` hearing them (setMediaKeys with another value, or the element's end).
+    pub fn detach(&self, user: &Weak<dyn MediaKeysUser>) {
+        self.0
+            .users
+            .borrow_mut()
+            .retain(|attached| !Weak::ptr_eq(attached, user));
+    }
+}
+
+/// Update Key Statuses step 6: queue a task to run "Attempt to Resume Playback If Necessary"
+/// on each media element whose `mediaKeys` is the `MediaKeys` object that created the session.
+pub(crate) fn queue_attempt_to_resume_playback(cdm: &CdmInstance, ctx: &mut Context) {
+    let cdm = cdm.clone();
+    eme_dom::task::queue_task(ctx, move |ctx| {
+        for user in cdm.live_users() {
+            user.attempt_to_resume_playback(ctx);
+        }
+        Ok(())
+    });
+}
 
 /// Native data: the CDM instance and the session types the access granted.
 #[derive(Finalize, JsData, Trace)]
-// SAFETY (of the empty trace): only `eme_cdm` values, and that crate cannot name a Boa type.
+// SAFETY (of the empty trace): `eme_cdm` values, which cannot name a Boa type, and weak
+// references to media elements, which never keep anything alive and so need no tracing.
 #[boa_gc(unsafe_empty_trace)]
 pub struct MediaKeys {
     cdm: CdmInstance,
@@ -50,7 +157,7 @@ pub(crate) fn create(
     Ok(JsObject::from_proto_and_data(
         prototype,
         MediaKeys {
-            cdm: Rc::new(RefCell::new(cdm)),
+            cdm: CdmShared::new(cdm),
             supported_session_types,
         },
     ))
