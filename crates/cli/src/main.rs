@@ -18,7 +18,7 @@ use clap::{Parser, Subcommand};
 mod bench;
 mod decrypt;
 mod wpt;
-use eme_host::{Error, RuntimeBuilder};
+use eme_host::{ClockMode, Error, LocalFileFetcher, RuntimeBuilder};
 
 /// Exit status of a usage error, as clap uses for its own.
 pub(crate) const USAGE_ERROR: u8 = 2;
@@ -59,6 +59,15 @@ struct RunArgs {
     /// Silence console output (errors are still printed).
     #[arg(long, short)]
     quiet: bool,
+
+    /// Run timers in real time. By default the clock is virtual: when nothing else can run it
+    /// jumps to the next timer, so waiting costs no wall time (`--timeout` stays wall time).
+    #[arg(long)]
+    realtime: bool,
+
+    /// Let `fetch()` read files under DIR too (besides the scripts' own directories).
+    #[arg(long = "allow-read", value_name = "DIR")]
+    allow_read: Vec<PathBuf>,
 
     /// The scripts, run in order.
     #[arg(value_name = "FILE", required = true)]
@@ -104,6 +113,14 @@ fn run(args: &RunArgs) -> ExitCode {
         }
     };
 
+    let fetcher = match local_fetcher(args) {
+        Ok(fetcher) => fetcher,
+        Err(error) => {
+            eprintln!("eme: {error:#}");
+            return ExitCode::from(USAGE_ERROR);
+        }
+    };
+
     let timeout = (args.timeout > 0.0).then(|| Duration::from_secs_f64(args.timeout));
     let finished = Arc::new(AtomicBool::new(false));
     if let Some(timeout) = timeout {
@@ -113,6 +130,13 @@ fn run(args: &RunArgs) -> ExitCode {
     let mut runtime = RuntimeBuilder::new()
         .quiet(args.quiet)
         .timeout(timeout)
+        .clock_mode(if args.realtime {
+            ClockMode::Real
+        } else {
+            ClockMode::Virtual
+        })
+        .location(fetcher.base().clone())
+        .fetcher(fetcher)
         .build();
     let outcome = scripts
         .iter()
@@ -134,6 +158,21 @@ fn run(args: &RunArgs) -> ExitCode {
     };
     std::io::stdout().flush().ok();
     status
+}
+
+/// `fetch()` for the run: paths relative to the first script, files under the scripts'
+/// directories and every `--allow-read` directory.
+fn local_fetcher(args: &RunArgs) -> anyhow::Result<LocalFileFetcher> {
+    for dir in &args.allow_read {
+        anyhow::ensure!(
+            dir.is_dir(),
+            "--allow-read {}: not a directory",
+            dir.display()
+        );
+    }
+    let fetcher = LocalFileFetcher::for_scripts(&args.files, &args.allow_read)
+        .context("cannot set up fetch() of local files")?;
+    Ok(fetcher.with_refusal_hint("pass --allow-read DIR to let fetch() read under DIR"))
 }
 
 fn timed_out(seconds: f64) -> String {

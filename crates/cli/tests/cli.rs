@@ -144,3 +144,80 @@ fn timeout_0_means_no_limit() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "done\n");
 }
+
+#[test]
+fn timers_run_in_virtual_time_by_default_and_in_real_time_with_realtime() {
+    let dir = Scripts::new("clock");
+    dir.write(
+        "wait.js",
+        "const t0 = Date.now(), p0 = performance.now();\nsetTimeout(() => console.log(Date.now() - t0, performance.now() - p0), 20000);",
+    );
+    let started = Instant::now();
+    let output = eme(&["run", "--timeout", "10", "wait.js"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "20000 20000\n");
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    // Real time: the 20 s timer cannot fire before the 0.5 s wall-time deadline.
+    let output = eme(
+        &["run", "--realtime", "--timeout", "0.5", "wait.js"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(stderr(&output), "eme: timed out after 0.5 s\n");
+}
+
+#[test]
+fn realtime_waits_for_timers_in_wall_time() {
+    let dir = Scripts::new("realtime");
+    dir.write(
+        "wait.js",
+        "const t0 = Date.now();\nsetTimeout(() => console.log(Date.now() - t0 >= 300), 300);",
+    );
+    let started = Instant::now();
+    let output = eme(&["run", "--realtime", "wait.js"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "true\n");
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+#[test]
+fn fetch_reads_beside_the_script_and_elsewhere_only_with_allow_read() {
+    let dir = Scripts::new("fetch");
+    dir.write("site/licence.json", r#"{"keys": []}"#);
+    dir.write("media/seg.m4s", "0123456789");
+    dir.write(
+        "site/main.js",
+        r#"console.log(location.href.endsWith("/site/main.js"));
+fetch("licence.json").then(r => r.json()).then(j => console.log("json", JSON.stringify(j)))
+    .then(() => fetch("../media/seg.m4s")).then(r => r.arrayBuffer())
+    .then(b => console.log("segment", b.byteLength), e => console.log(e.name + ": " + e.message));"#,
+    );
+    let output = eme(&["run", "site/main.js"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(
+        out.starts_with("true\njson {\"keys\":[]}\nTypeError: fetch refused: "),
+        "{out}"
+    );
+    assert!(out.contains("seg.m4s"), "{out}");
+    assert!(out.contains("--allow-read"), "{out}");
+
+    let output = eme(
+        &["run", "--allow-read", "media", "site/main.js"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "true\njson {\"keys\":[]}\nsegment 10\n");
+
+    let output = eme(
+        &["run", "--allow-read", "nowhere", "site/main.js"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "eme: --allow-read nowhere: not a directory\n"
+    );
+}

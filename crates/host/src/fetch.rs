@@ -15,8 +15,8 @@ use std::rc::Rc;
 use boa_engine::object::builtins::JsPromise;
 use boa_engine::property::PropertyDescriptor;
 use boa_engine::{
-    Context, Finalize, JsData, JsObject, JsResult, JsString, JsValue, NativeFunction,
-    Trace, js_error, js_string,
+    Context, Finalize, JsData, JsObject, JsResult, JsString, JsValue, NativeFunction, Trace,
+    js_error, js_string,
 };
 use boa_runtime::extensions::FetchExtension;
 use boa_runtime::fetch::Fetcher;
@@ -105,9 +105,9 @@ impl LocalFileFetcher {
 
     /// `uri` as an absolute URL: parsed, or resolved against the base.
     fn absolute(&self, uri: &str) -> JsResult<Url> {
-        Url::parse(uri)
-            .or_else(|_| self.base.join(uri))
-            .map_err(|error| js_error!(TypeError: "fetch failed: {} is not a valid URL: {}", uri, error))
+        Url::parse(uri).or_else(|_| self.base.join(uri)).map_err(
+            |error| js_error!(TypeError: "fetch failed: {} is not a valid URL: {}", uri, error),
+        )
     }
 
     fn respond(&self, uri: &str, head_only: bool) -> JsResult<JsResponse> {
@@ -188,7 +188,9 @@ impl Fetcher for LocalFileFetcher {
     ) -> JsResult<JsResponse> {
         let method = request.inner().method().clone();
         if method != http::Method::GET && method != http::Method::HEAD {
-            return Err(js_error!(TypeError: "fetch failed: local files answer GET and HEAD, not {}", method));
+            return Err(
+                js_error!(TypeError: "fetch failed: local files answer GET and HEAD, not {}", method),
+            );
         }
         // Read at once: local reads are short, and an async job that finishes on its first
         // poll keeps virtual time deterministic.

@@ -18,8 +18,8 @@ use eme_dom::timed::TimedSources;
 
 use crate::clock::HostClock;
 use crate::console::StdioLogger;
-use crate::fetch::{LocalFileFetcher, install_fetch};
 use crate::event_loop::EventLoop;
+use crate::fetch::{LocalFileFetcher, install_fetch};
 use crate::hooks::Hooks;
 use crate::report::{self, Problem, ReportSink};
 
@@ -128,8 +128,7 @@ fn define_location(ctx: &mut Context, url: &url::Url) -> JsResult<()> {
     let Some(url_constructor) = url_constructor.as_constructor() else {
         return Ok(());
     };
-    let location =
-        url_constructor.construct(&[js_string!(url.as_str()).into()], None, ctx)?;
+    let location = url_constructor.construct(&[js_string!(url.as_str()).into()], None, ctx)?;
     let getter = FunctionObjectBuilder::new(
         ctx.realm(),
         NativeFunction::from_copy_closure_with_captures(

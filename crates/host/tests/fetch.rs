@@ -74,10 +74,7 @@ fn a_file_beside_the_script_comes_as_an_array_buffer_with_its_content_type() {
                       r.url.startsWith("file:///") && r.url.endsWith("/site/media/init.mp4")];
         });"#,
     );
-    assert_eq!(
-        result,
-        r#"[true,200,"video/mp4","1000",true,1000,7,true]"#
-    );
+    assert_eq!(result, r#"[true,200,"video/mp4","1000",true,1000,7,true]"#);
     assert!(rt.report().is_clean(), "{:?}", rt.report());
 }
 

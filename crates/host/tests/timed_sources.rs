@@ -107,7 +107,10 @@ fn a_source_runs_at_its_due_time_in_real_time() {
         .map(|t| t.parse().unwrap())
         .collect();
     assert_eq!(ticks.len(), 2);
-    assert!(ticks[0] >= 100.0 && ticks[1] >= ticks[0] + 50.0, "{ticks:?}");
+    assert!(
+        ticks[0] >= 100.0 && ticks[1] >= ticks[0] + 50.0,
+        "{ticks:?}"
+    );
 }
 
 #[test]

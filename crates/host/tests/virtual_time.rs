@@ -51,7 +51,10 @@ fn virtual_date_starts_at_the_real_wall_time() {
         .as_millis();
     let now: u128 = json(&mut rt, "Date.now()").parse().unwrap();
     let origin: f64 = json(&mut rt, "performance.timeOrigin").parse().unwrap();
-    assert!(now + 1000 >= before && now <= before + 1000, "{now} vs {before}");
+    assert!(
+        now + 1000 >= before && now <= before + 1000,
+        "{now} vs {before}"
+    );
     assert!((origin - now as f64).abs() < 1000.0, "{origin} vs {now}");
     assert_eq!(json(&mut rt, "performance.now()"), "0");
 }
@@ -163,8 +166,14 @@ fn real_mode_sleeps_and_the_clock_follows_wall_time() {
     let perf: f64 = json(&mut rt, "result.perf").parse().unwrap();
     // The clock did not jump: what the script saw passed in wall time.
     let wall_ms = wall.as_secs_f64() * 1000.0;
-    assert!((199.0..=wall_ms + 1.0).contains(&date), "{date} ({wall_ms})");
-    assert!((199.0..=wall_ms + 1.0).contains(&perf), "{perf} ({wall_ms})");
+    assert!(
+        (199.0..=wall_ms + 1.0).contains(&date),
+        "{date} ({wall_ms})"
+    );
+    assert!(
+        (199.0..=wall_ms + 1.0).contains(&perf),
+        "{perf} ({wall_ms})"
+    );
     // Advancing a real clock does nothing.
     rt.clock().advance(Duration::from_secs(100));
     assert!(rt.clock().elapsed() < Duration::from_secs(100));
