@@ -7,6 +7,7 @@
 //! [`parse_file`] reads a whole file. [`boxes`] exposes the generic box tree (absolute offsets,
 //! header sizes, children) that a file rewriter walks. [`mse`] is the Media Source Extensions
 //! buffering model (`SourceBuffer`'s algorithms over track buffers of [`CodedFrame`]s).
+//! [`playback`] is the media element's playback engine, driven by a clock it is given.
 
 #![forbid(unsafe_code)]
 
@@ -21,6 +22,7 @@ pub mod info;
 pub mod init;
 pub mod limits;
 pub mod mse;
+pub mod playback;
 mod progressive;
 mod reader;
 pub mod sample;
