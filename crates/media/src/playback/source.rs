@@ -194,3 +194,55 @@ impl FrameSource for FileSource {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn frame(pts_ms: i64, duration_ms: i64) -> CodedFrame {
+        let at = |ms: i64| MediaTime::from_timescale(ms, 1000);
+        CodedFrame {
+            track_id: 1,
+            pts: at(pts_ms),
+            dts: at(pts_ms),
+            duration: at(duration_ms),
+            is_sync: true,
+            description_index: 1,
+            data: Arc::from(&[0u8][..]),
+            encryption: None,
+        }
+    }
+
+    #[test]
+    fn frames_in_returns_the_frames_overlapping_the_window() {
+        let source = FileSource {
+            tracks: Vec::new(),
+            frames: [(1, (0..10).map(|i| frame(80 + 40 * i, 40)).collect())].into(),
+            duration: MediaTime::from_timescale(480, 1000),
+        };
+        let pts = |from: i64, to: i64| {
+            source
+                .frames_in(
+                    1,
+                    MediaTime::from_timescale(from, 1000),
+                    MediaTime::from_timescale(to, 1000),
+                )
+                .iter()
+                .map(|f| f.pts.to_timescale(1000))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(pts(0, 100), [80]);
+        assert_eq!(pts(100, 200), [80, 120, 160]);
+        assert_eq!(pts(120, 160), [120]);
+        assert_eq!(pts(470, 1000), [440]);
+        assert!(pts(480, 1000).is_empty());
+        assert!(
+            source
+                .frames_in(2, MediaTime::ZERO, MediaTime::MAX)
+                .is_empty()
+        );
+        assert_eq!(source.buffered().ranges().len(), 1);
+    }
+}
