@@ -28,7 +28,7 @@ mod source;
 mod track;
 
 pub use decode::{TrackPlayback, file_digests, file_digests_from, presentation_digest};
-pub use engine::PlaybackEngine;
+pub use engine::{PlaybackEngine, UnsupportedRate};
 pub use source::{FileSource, FrameSource, KeySource, TrackKind, TrackSummary};
 
 use crate::time::{FLICKS_PER_SECOND, MediaTime};
