@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use crate::crypto::SampleCrypto;
+use crate::init::Track;
 use crate::sample::Sample;
 use crate::time::MediaTime;
 
@@ -31,12 +32,12 @@ pub struct CodedFrame {
 }
 
 impl CodedFrame {
-    /// The frame of `sample`, whose times count in `timescale` units per second.
-    pub fn from_sample(sample: &Sample, timescale: u32) -> CodedFrame {
-        let dts = MediaTime::from_timescale(
-            i64::try_from(sample.decode_time).unwrap_or(i64::MAX),
-            timescale,
-        );
+    /// The frame of `sample` of `track`: its times converted from the track's timescale and
+    /// moved onto the presentation timeline by the track's edit list.
+    pub fn from_sample(sample: &Sample, track: &Track) -> CodedFrame {
+        let timescale = track.timescale;
+        let decode_time = i64::try_from(sample.decode_time).unwrap_or(i64::MAX);
+        let dts = MediaTime::from_timescale(decode_time, timescale) + track.presentation_offset;
         let offset = MediaTime::from_timescale(sample.composition_offset, timescale);
         CodedFrame {
             track_id: sample.track_id,

@@ -8,6 +8,7 @@ use crate::limits::Limits;
 use crate::progressive::read_sample_table;
 use crate::reader::Cursor;
 use crate::sample::PendingSample;
+use crate::time::MediaTime;
 
 /// The `ftyp` (or `styp`) box.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +117,11 @@ pub struct Track {
     pub extends: Option<TrackExtends>,
     /// How many samples the progressive sample table (`stbl`) lists.
     pub progressive_sample_count: usize,
+    /// What the edit list (`edts/elst`) adds to the media timeline's times to place them on
+    /// the presentation timeline: the duration of leading empty edits minus the `media_time`
+    /// of the first edit that plays media. Packagers write it to start video with B-frames
+    /// at 0 (a first edit at the first frame's composition offset); zero without an edit list.
+    pub presentation_offset: MediaTime,
 }
 
 impl Track {
@@ -304,6 +310,14 @@ pub(crate) fn read_moov(
             .find(|e| e.track_id == track.track_id)
             .copied();
         track.progressive_sample_count = samples.len();
+        let elst_path = format!("{path}/edts/elst");
+        if let Some(elst) = trak.find("edts/elst") {
+            track.presentation_offset = read_elst(
+                &mut payload(elst, &bytes, base, &elst_path),
+                timescale,
+                track.timescale,
+            )?;
+        }
         progressive.extend(samples);
         tracks.push(track);
     }
@@ -385,6 +399,7 @@ fn read_trak(
         seig_groups: Vec::new(),
         extends: None,
         progressive_sample_count: 0,
+        presentation_offset: MediaTime::ZERO,
     };
     let stbl_path = format!("{mdia_path}/minf/stbl");
     let Some(stbl) = mdia.find("minf/stbl") else {
@@ -407,6 +422,36 @@ fn read_trak(
     }
     let samples = read_sample_table(stbl, bytes, base, &stbl_path, &track, limits)?;
     Ok((track, samples))
+}
+
+/// The offset an edit list puts between the media and presentation timelines (ISO/IEC
+/// 14496-12 8.6.6), as players apply it for the common shapes: leading empty edits
+/// (`media_time` −1) delay the presentation by their duration (in the movie's timescale), and
+/// the first edit that plays media starts it at its `media_time` (in the track's timescale).
+/// Later edits (cuts and repeats inside a track) are not applied: fragmented content and
+/// MSE know only this shift.
+fn read_elst(c: &mut Cursor<'_>, movie_timescale: u32, track_timescale: u32) -> Result<MediaTime> {
+    let (version, _) = c.full_box()?;
+    let count = c.u32("entry_count")?;
+    let entry_size = if version == 1 { 20 } else { 12 };
+    let count = c.check_count(u64::from(count), entry_size, "edit list entries")?;
+    let mut delay = MediaTime::ZERO;
+    for _ in 0..count {
+        let segment_duration = c.u32_or_u64(version, "segment_duration")?;
+        let media_time = if version == 1 {
+            c.u64("media_time")? as i64
+        } else {
+            i64::from(c.u32("media_time")? as i32)
+        };
+        c.skip(4, "media_rate")?;
+        if media_time == -1 {
+            let duration = i64::try_from(segment_duration).unwrap_or(i64::MAX);
+            delay = delay + MediaTime::from_timescale(duration, movie_timescale);
+            continue;
+        }
+        return Ok(delay - MediaTime::from_timescale(media_time, track_timescale));
+    }
+    Ok(delay)
 }
 
 fn read_sample_entry(entry: &BoxNode, bytes: &[u8], base: u64, path: &str) -> Result<SampleEntry> {

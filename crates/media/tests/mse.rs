@@ -38,12 +38,16 @@ fn ranges(list: &[(MediaTime, MediaTime)]) -> TimeRanges {
 const VIDEO: &str = "video/mp4; codecs=\"avc1.4d400c\"";
 const AUDIO: &str = "audio/mp4; codecs=\"mp4a.40.2\"";
 
-/// The clear video: 50 frames of 512/12800 s, presented 1024 units after decode (no edit
-/// list applied), keyframes at frames 0 and 25: [0.08 s, 2.08 s).
-const VIDEO_START: i64 = 1024;
-const VIDEO_END: i64 = 26624;
-/// The clear audio: 88 frames of 1024/44100 s and a last one of 136: [0, 89224/44100 s).
-const AUDIO_END: i64 = 89224;
+/// The clear video: 50 frames of 512/12800 s, keyframes at frames 0 and 25, each presented
+/// 1024 units after its decode; the edit list (`media_time` 1024) starts the presentation at
+/// the first frame, so every time moves 1024 units (0.08 s) earlier: [0, 2 s), the second
+/// keyframe at 1 s, the first frame decoded at −0.08 s.
+const VIDEO_END: i64 = 25600;
+/// The clear audio: 88 frames, 87 of 1024/44100 s and a last one of 136 units. The edit list
+/// (`media_time` 1024) moves every time 1024 units earlier: the first frame, the encoder
+/// priming, lies at [−1024/44100 s, 0) and the rest at [0, 88200/44100 s) = [0, 2 s).
+const AUDIO_PRIMING: i64 = 1024;
+const AUDIO_END: i64 = 88200;
 
 fn appended(type_: &str, chunks: &[&[u8]]) -> SourceBufferState {
     let mut buffer = SourceBufferState::new(type_).unwrap();
@@ -153,19 +157,20 @@ fn whole_file_one_byte_and_random_chunks_give_identical_buffers() {
         );
         assert_eq!(outcome.media_segments, 1);
         let samples = parse_file(&file).unwrap().samples().count();
+        // The audio priming frame, presented before the default appendWindowStart (0), is
+        // dropped (coded frame processing: "If presentation timestamp is less than
+        // appendWindowStart … drop the coded frame").
+        let before_zero = usize::from(type_ == AUDIO);
         assert_eq!(
             (outcome.coded_frames_added, outcome.coded_frames_dropped),
-            (samples, 0)
+            (samples - before_zero, before_zero)
         );
         assert_eq!(outcome.highest_frame_end, Some(end));
         assert_eq!(outcome.new_duration(MediaTime::ZERO), Some(end));
         assert_eq!(outcome.new_duration(secs(10.0)), None);
 
-        let start = if type_ == VIDEO {
-            t(VIDEO_START, 12800)
-        } else {
-            MediaTime::ZERO
-        };
+        // Both start at 0: the video's first frame by its edit list, the audio after the drop.
+        let start = MediaTime::ZERO;
         assert_eq!(
             whole.buffered(false),
             TimeRanges::single(start, end),
@@ -263,7 +268,7 @@ fn timestamp_offset_shifts_by_exactly_ten_seconds() {
     let ten = secs(10.0);
     assert_eq!(
         buffer.buffered(false),
-        TimeRanges::single(t(VIDEO_START, 12800) + ten, t(VIDEO_END, 12800) + ten)
+        TimeRanges::single(MediaTime::ZERO + ten, t(VIDEO_END, 12800) + ten)
     );
     let plain = appended(VIDEO, &[&file]);
     for (shifted, original) in frames(&buffer).iter().zip(frames(&plain)) {
@@ -281,11 +286,9 @@ fn sequence_mode_appends_segments_back_to_back() {
     buffer.set_mode(AppendMode::Sequence).unwrap();
     buffer.append(&init).unwrap();
     buffer.append(&media[0]).unwrap();
-    // The first frame lands at the group start timestamp (0): timestampOffset = -0.08 s.
-    assert_eq!(
-        buffer.timestamp_offset(),
-        MediaTime::ZERO - t(VIDEO_START, 12800)
-    );
+    // The first frame lands at the group start timestamp (0), where its edit list already
+    // presents it: timestampOffset = 0 - 0.
+    assert_eq!(buffer.timestamp_offset(), MediaTime::ZERO);
     assert_eq!(
         buffer.buffered(false),
         TimeRanges::single(MediaTime::ZERO, secs(2.0))
@@ -299,17 +302,31 @@ fn sequence_mode_appends_segments_back_to_back() {
     );
     assert_eq!(buffer.track_buffers()[0].frames().len(), 100);
 
-    // Audio: the same segment three times makes three times its duration, gaplessly.
+    // Audio: the same segment three times makes three times its duration, gaplessly. Sequence
+    // mode moves the first frame (the priming frame, at -1024/44100 s) to the group start
+    // timestamp 0 before the append window is applied, so no frame is dropped.
     let (audio_init, audio_media) = segments(&content("clear/audio.mp4"));
     let mut audio = SourceBufferState::new(AUDIO).unwrap();
     audio.set_mode(AppendMode::Sequence).unwrap();
     audio.append(&audio_init).unwrap();
-    for _ in 0..3 {
+    let outcome = audio.append(&audio_media[0]).unwrap();
+    assert_eq!(
+        (outcome.coded_frames_added, outcome.coded_frames_dropped),
+        (88, 0)
+    );
+    assert_eq!(audio.timestamp_offset(), t(AUDIO_PRIMING, 44100));
+    for _ in 0..2 {
         audio.append(&audio_media[0]).unwrap();
     }
+    let whole = AUDIO_PRIMING + AUDIO_END;
     assert_eq!(
         audio.buffered(false),
-        TimeRanges::single(MediaTime::ZERO, t(3 * AUDIO_END, 44100))
+        TimeRanges::single(MediaTime::ZERO, t(3 * whole, 44100))
+    );
+    // The third copy's first frame landed at the second's end: 2 * whole - (-1024) units.
+    assert_eq!(
+        audio.timestamp_offset(),
+        t(2 * whole + AUDIO_PRIMING, 44100)
     );
 }
 
@@ -319,21 +336,24 @@ fn append_window_drops_frames_outside_it() {
     video.set_append_window_end(secs(1.5)).unwrap();
     video.set_append_window_start(secs(0.5)).unwrap();
     let outcome = video.append(&content("clear/video.mp4")).unwrap();
-    // Frames before 0.5 s are dropped, then the non-keyframes up to the keyframe at 1.08 s
-    // (a random access point is needed after a drop), then frames ending after 1.5 s.
+    // Frames before 0.5 s are dropped, then the non-keyframes up to the keyframe at 1.0 s
+    // (a random access point is needed after a drop), then frames ending after 1.5 s: the
+    // frame at 1.52 s, decoded before those at 1.44 s and 1.48 s, so that the one at 1.44 s,
+    // which ends inside the window, goes too for want of a random access point.
     assert_eq!(
         video.buffered(false),
-        TimeRanges::single(secs(1.08), secs(1.48))
+        TimeRanges::single(secs(1.0), secs(1.44))
     );
-    assert_eq!(outcome.coded_frames_added, 10);
-    assert_eq!(outcome.coded_frames_dropped, 40);
+    assert_eq!(outcome.coded_frames_added, 11);
+    assert_eq!(outcome.coded_frames_dropped, 39);
     assert!(video.track_buffers()[0].need_random_access_point());
 
     let mut audio = SourceBufferState::new(AUDIO).unwrap();
     audio.set_append_window_start(secs(0.5)).unwrap();
     audio.set_append_window_end(secs(1.5)).unwrap();
     audio.append(&content("clear/audio.mp4")).unwrap();
-    // Every AAC frame is a random access point: frames 22 to 63 are inside.
+    // Every AAC frame is a random access point: the frames presented from 22 * 1024 to
+    // 64 * 1024 units (frames 23 to 64; frame 0 is the priming frame before 0) are inside.
     assert_eq!(
         audio.buffered(false),
         TimeRanges::single(t(22 * 1024, 44100), t(64 * 1024, 44100))
@@ -371,7 +391,7 @@ fn overlapping_appends_replace_frames_and_out_of_order_appends_unite() {
     let only_second = appended(VIDEO, &[&init, &second]);
     assert_eq!(
         only_second.buffered(false),
-        TimeRanges::single(secs(1.08), secs(2.08))
+        TimeRanges::single(secs(1.0), secs(2.0))
     );
 
     // Appending the first group again over both replaces just it.
@@ -397,9 +417,9 @@ fn a_decode_timestamp_jump_is_a_discontinuity_that_needs_a_random_access_point()
     assert_eq!(outcome.coded_frames_added, 25);
     assert_eq!(
         buffer.buffered(false),
-        ranges(&[(secs(0.08), secs(1.08)), (secs(6.08), secs(7.08))])
+        ranges(&[(MediaTime::ZERO, secs(1.0)), (secs(6.0), secs(7.0))])
     );
-    assert_eq!(buffer.group_end_timestamp(), secs(7.08));
+    assert_eq!(buffer.group_end_timestamp(), secs(7.0));
 
     // A group that starts without a keyframe after a discontinuity is dropped up to one.
     let file = content("clear/video.mp4");
@@ -411,44 +431,50 @@ fn a_decode_timestamp_jump_is_a_discontinuity_that_needs_a_random_access_point()
         (outcome.coded_frames_added, outcome.coded_frames_dropped),
         (5, 20)
     );
-    // The keyframe, now at 0.88 s, and its four followers replace the old frames presented
-    // from 0.88 s (the overlapped frame and the frames decoded after it).
-    assert_eq!(buffer.buffered(false), ranges(&[(secs(0.08), secs(1.08))]));
+    // The keyframe, now at 0.8 s, and its four followers replace the old frames presented
+    // from 0.8 s (the overlapped frame and the frames decoded after it).
+    assert_eq!(
+        buffer.buffered(false),
+        ranges(&[(MediaTime::ZERO, secs(1.0))])
+    );
     let frames = buffer.track_buffers()[0].frames();
     assert_eq!(frames.len(), 25);
-    assert!(frames[20].is_sync && frames[20].pts == secs(0.88));
+    assert!(frames[20].is_sync && frames[20].pts == secs(0.8));
 }
 
 #[test]
 fn remove_takes_frames_and_their_dependents_up_to_the_next_keyframe() {
     let mut video = appended(VIDEO, &[&content("clear/video.mp4")]);
-    let duration = secs(2.08);
-    let removal = video.remove(secs(0.5), secs(1.0), duration);
-    // Removal extends to the next random access point at or after 1.0 s (the keyframe at
-    // 1.08 s): frames presented at 0.52 s to 1.04 s go; the frame at 0.48 s stays whole.
-    assert_eq!(removal.remove_end_timestamp, secs(1.08));
-    assert_eq!(removal.frames_removed, 14);
+    let duration = secs(2.0);
+    let removal = video.remove(secs(0.5), secs(0.98), duration);
+    // Removal extends to the next random access point at or after 0.98 s (the keyframe at
+    // 1.0 s): frames presented at 0.52 s to 0.96 s go; the frame at 0.48 s stays whole.
+    assert_eq!(removal.remove_end_timestamp, secs(1.0));
+    assert_eq!(removal.frames_removed, 12);
     assert_eq!(
         video.buffered(false),
-        ranges(&[(secs(0.08), secs(0.52)), (secs(1.08), secs(2.08))])
+        ranges(&[(MediaTime::ZERO, secs(0.52)), (secs(1.0), secs(2.0))])
     );
-    assert_eq!(video.track_buffers()[0].frames().len(), 36);
+    assert_eq!(video.track_buffers()[0].frames().len(), 38);
 
     // Removing the tail, the last decoded frame, restarts the append sequence.
     let removal = video.remove(secs(1.5), MediaTime::MAX, duration);
     assert_eq!(removal.remove_end_timestamp, duration);
     assert!(video.track_buffers()[0].last_decode_timestamp().is_none());
-    // Frames presented from 1.5 s on go: the B-frames at 1.52 s and 1.56 s, decoded after
-    // the frame at 1.6 s, and everything after; the frame at 1.48 s stays whole.
+    // Frames presented from 1.5 s on go, and with the first of them in decode order, the
+    // frame at 1.52 s, its dependents up to the next random access point (none): the frames
+    // at 1.44 s and 1.48 s, decoded after it, and everything after.
     assert_eq!(removal.frames_removed, 14);
     assert_eq!(
         video.buffered(false),
-        ranges(&[(secs(0.08), secs(0.52)), (secs(1.08), secs(1.52))])
+        ranges(&[(MediaTime::ZERO, secs(0.52)), (secs(1.0), secs(1.44))])
     );
 
     let mut audio = appended(AUDIO, &[&content("clear/audio.mp4")]);
     audio.remove(secs(0.5), secs(1.0), t(AUDIO_END, 44100));
-    // Frames starting in [0.5 s, the first frame at or after 1.0 s) go: frames 22 to 43.
+    // Frames starting in [0.5 s, the first frame start at or after 1.0 s) go: those presented
+    // from 22 * 1024 to 44 * 1024 units (frames 23 to 44; frame 0, the priming frame before
+    // 0, was never buffered).
     assert_eq!(
         audio.buffered(false),
         ranges(&[
@@ -483,16 +509,16 @@ fn eviction_removes_whole_groups_before_the_playback_position_or_fails() {
             limit: held + 100
         })
     );
-    // At 1.5 s the first group (ending at 1.08 s) can go, and is enough.
+    // At 1.5 s the first group (ending at 1.0 s) can go, and is enough.
     let eviction = buffer.prepare_append(1000, secs(1.5)).unwrap();
     assert_eq!(
         (eviction.frames_removed, eviction.evicted_before),
-        (25, Some(secs(1.08)))
+        (25, Some(secs(1.0)))
     );
     assert_eq!(buffer.size_in_bytes(), held - first_group);
     assert_eq!(
         buffer.buffered(false),
-        TimeRanges::single(secs(1.08), secs(2.08))
+        TimeRanges::single(secs(1.0), secs(2.0))
     );
     // More than the limit can never fit.
     assert!(matches!(
@@ -543,12 +569,20 @@ fn reset_parser_state_drops_a_partial_segment_and_keeps_the_initialization_segme
 fn the_playback_engine_reads_frames_by_presentation_time() {
     let buffer = appended(VIDEO, &[&content("clear/video.mp4")]);
     let id = buffer.track_buffers()[0].track_id();
+    let frame = buffer.frame_at(id, secs(1.02)).unwrap();
+    assert_eq!((frame.pts, frame.is_sync), (secs(1.0), true));
+    assert_eq!(buffer.frame_at(id, secs(1.01)).unwrap().pts, secs(1.0));
     let frame = buffer.frame_at(id, secs(1.1)).unwrap();
-    assert_eq!((frame.pts, frame.is_sync), (secs(1.08), true));
-    assert_eq!(buffer.frame_at(id, secs(1.09)).unwrap().pts, secs(1.08));
-    assert!(buffer.frame_at(id, secs(0.01)).is_none());
-    // Decoding for 1.5 s starts at the keyframe at 1.08 s; before the first frame, at 0.08 s.
-    assert_eq!(buffer.frames_from(id, secs(1.5))[0].pts, secs(1.08));
+    assert_eq!((frame.pts, frame.is_sync), (secs(1.08), false));
+    // The first frame, at 0 by the edit list, covers [0, 0.04 s); nothing is before it.
+    assert_eq!(
+        buffer.frame_at(id, secs(0.01)).unwrap().pts,
+        MediaTime::ZERO
+    );
+    assert!(buffer.frame_at(id, secs(-0.01)).is_none());
+    assert!(buffer.frame_at(id, secs(2.0)).is_none());
+    // Decoding for 1.5 s starts at the keyframe at 1.0 s; from 0, at the first frame.
+    assert_eq!(buffer.frames_from(id, secs(1.5))[0].pts, secs(1.0));
     assert_eq!(buffer.frames_from(id, secs(1.5)).len(), 25);
     assert_eq!(buffer.frames_from(id, MediaTime::ZERO).len(), 50);
     assert!(buffer.frames_from(id, secs(3.0)).is_empty());

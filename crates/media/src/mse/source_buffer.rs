@@ -136,9 +136,9 @@ pub struct SourceBufferState {
     splitter: BoxSplitter,
     first_initialization_segment_received: bool,
     init_segment: Option<Arc<InitSegment>>,
-    /// The latest initialization segment's track IDs, each with its track buffer's index and
-    /// timescale.
-    track_map: Vec<(u32, usize, u32)>,
+    /// The latest initialization segment's track IDs, each with its track buffer's index (whose
+    /// track, that segment's, gives the timescale and edit list frames are timed by).
+    track_map: Vec<(u32, usize)>,
     pub(super) track_buffers: Vec<TrackBuffer>,
     pub(super) mode: AppendMode,
     pub(super) timestamp_offset: MediaTime,
@@ -442,7 +442,7 @@ impl SourceBufferState {
             tracks
                 .iter()
                 .enumerate()
-                .map(|(index, (track, _))| (track.track_id, index, track.timescale))
+                .map(|(index, (track, _))| (track.track_id, index))
                 .collect()
         } else {
             // Step 3.1: the same tracks as the first initialization segment.
@@ -451,7 +451,7 @@ impl SourceBufferState {
         if !first {
             // Step 3.2: "Add the appropriate track descriptions from this initialization
             // segment to each of the track buffers." Step 3.3: need a random access point.
-            for &(track_id, index, _) in &track_map {
+            for &(track_id, index) in &track_map {
                 if let Some((track, _)) = tracks.iter().find(|(t, _)| t.track_id == track_id) {
                     self.track_buffers[index].track = (*track).clone();
                 }
@@ -476,10 +476,7 @@ impl SourceBufferState {
     /// Step 3.1 of the initialization segment received algorithm: "The number of audio,
     /// video, and text tracks match what was in the first initialization segment"; with
     /// several tracks of one type their track IDs match; each track keeps its codecs.
-    fn match_tracks(
-        &self,
-        tracks: &[(&Track, TrackKind)],
-    ) -> Result<Vec<(u32, usize, u32)>, String> {
+    fn match_tracks(&self, tracks: &[(&Track, TrackKind)]) -> Result<Vec<(u32, usize)>, String> {
         let mut map = Vec::new();
         for kind in [TrackKind::Audio, TrackKind::Video] {
             let new: Vec<&Track> = tracks
@@ -522,7 +519,7 @@ impl SourceBufferState {
                         track.track_id
                     ));
                 }
-                map.push((track.track_id, index, track.timescale));
+                map.push((track.track_id, index));
             }
         }
         Ok(map)
@@ -534,15 +531,12 @@ impl SourceBufferState {
         outcome.media_segments += 1;
         let mut frames = Vec::with_capacity(samples.len());
         for sample in samples {
-            let Some(&(_, index, timescale)) = self
-                .track_map
-                .iter()
-                .find(|(id, _, _)| *id == sample.track_id)
+            let Some(&(_, index)) = self.track_map.iter().find(|(id, _)| *id == sample.track_id)
             else {
                 outcome.coded_frames_dropped += 1;
                 continue;
             };
-            let mut frame = CodedFrame::from_sample(sample, timescale);
+            let mut frame = CodedFrame::from_sample(sample, self.track_buffers[index].track());
             frame.track_id = self.track_buffers[index].track_id;
             frames.push((index, frame));
         }

@@ -262,6 +262,7 @@ mod tests {
             seig_groups: Vec::new(),
             extends: None,
             progressive_sample_count: 0,
+            presentation_offset: crate::time::MediaTime::ZERO,
         }
     }
 

@@ -125,11 +125,13 @@ pub fn presentation_digest<'a>(frames: impl IntoIterator<Item = &'a [u8]>) -> [u
     digest.value()
 }
 
-/// Per track of `file`, the [`presentation_digest`] of all its samples' bytes in presentation
-/// order, and the sample count: for a clear file, what playing it from the start to the end
-/// presents. On an encrypted file it digests the encrypted bytes.
+/// Per track of `file`, the [`presentation_digest`] of its samples' bytes in presentation
+/// order, and the sample count: for a clear file, what playing it from the start (0) to the
+/// end presents. Samples an edit list places entirely before 0 (such as AAC's encoder
+/// priming frame) are never presented and not counted. On an encrypted file it digests the
+/// encrypted bytes.
 pub fn file_digests(file: &Mp4File) -> BTreeMap<u32, (usize, [u8; 32])> {
-    file_digests_from(file, MediaTime::MIN)
+    file_digests_from(file, MediaTime::ZERO)
 }
 
 /// Like [`file_digests`], over the samples that playing from `position` presents: the one
@@ -141,7 +143,7 @@ pub fn file_digests_from(file: &Mp4File, position: MediaTime) -> BTreeMap<u32, (
     };
     for sample in file.samples() {
         if let Some(track) = init.track(sample.track_id) {
-            let frame = CodedFrame::from_sample(sample, track.timescale);
+            let frame = CodedFrame::from_sample(sample, track);
             if frame.end() > position {
                 by_track.entry(sample.track_id).or_default().push(frame);
             }

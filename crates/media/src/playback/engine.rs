@@ -586,6 +586,11 @@ impl PlaybackEngine {
         // HAVE_METADATA (which fires loadedmetadata).
         self.tracks = tracks.into_iter().map(TrackState::new).collect();
         self.position = MediaTime::ZERO;
+        // Playing from 0 needs what a seek to 0 needs: the reference frames an edit list put
+        // before 0 (decoded, never presented).
+        for track in &mut self.tracks {
+            track.plan_preroll(source, MediaTime::ZERO);
+        }
         self.duration = Some(duration);
         events.push(EngineEvent::DurationChange);
         if self

@@ -142,7 +142,7 @@ impl FileSource {
             ) else {
                 continue;
             };
-            list.push(CodedFrame::from_sample(sample, track.timescale));
+            list.push(CodedFrame::from_sample(sample, track));
         }
         let mut duration = MediaTime::ZERO;
         for list in frames.values_mut() {
