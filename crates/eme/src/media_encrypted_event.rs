@@ -57,6 +57,29 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     .into())
 }
 
+/// Creates a trusted-to-be `MediaEncryptedEvent` (not bubbling, not cancelable) for the media
+/// element's "Initialization Data Encountered" steps
+/// (<https://w3c.github.io/encrypted-media/#initdata-encountered>); `init_data` is an
+/// `ArrayBuffer` or `None` (null). The caller fires it.
+pub fn create(
+    event_type: &str,
+    init_data_type: &str,
+    init_data: Option<JsObject>,
+    ctx: &mut Context,
+) -> JsResult<JsObject> {
+    let prototype = interface::prototype_of(ctx, INTERFACE)?;
+    let event = Event::new(JsString::from(event_type), EventInit::default(), ctx);
+    event::create_event_object(
+        prototype,
+        MediaEncryptedEvent {
+            event,
+            init_data_type: JsString::from(init_data_type),
+            init_data,
+        },
+        ctx,
+    )
+}
+
 fn get_init_data_type(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
     interface::with_this::<MediaEncryptedEvent, _>(this, INTERFACE, |e| {
         e.init_data_type.clone().into()
