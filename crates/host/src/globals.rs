@@ -90,6 +90,8 @@ pub(crate) fn create_context(setup: Setup) -> JsResult<Context> {
     define_window_interface(&mut ctx)?;
     // navigator.requestMediaKeySystemAccess and the EME interfaces (needs eme_dom's classes).
     eme::register(&mut ctx, &setup.eme_options)?;
+    // The DOM core and `document` (needs EventTarget, Event, DOMException).
+    eme_html::register(&mut ctx)?;
 
     // `performance.now()` / `timeOrigin` (needs EventTarget).
     crate::performance::register(&mut ctx, setup.clock.time_origin_millis())?;
@@ -98,6 +100,7 @@ pub(crate) fn create_context(setup: Setup) -> JsResult<Context> {
     }
     if let Some(location) = setup.location {
         define_location(&mut ctx, &location)?;
+        eme_html::set_url(&ctx, location.as_str())?;
     }
 
     Ok(ctx)

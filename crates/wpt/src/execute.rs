@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use boa_engine::job::GenericJob;
-use boa_engine::object::ObjectInitializer;
+use boa_engine::object::{FunctionObjectBuilder, ObjectInitializer};
 use boa_engine::property::Attribute;
 use boa_engine::{Context, JsNativeError, JsResult, JsValue, NativeFunction, js_string};
 use eme_host::{Error as HostError, Problem, Runtime, RuntimeBuilder, StopHandle};
@@ -300,6 +300,10 @@ fn install_environment(
             })
             .collect::<Vec<_>>(),
     });
+    // The page's document (the runtime's native one) has the page's URL and is loading until
+    // the load events.
+    eme_html::set_url(ctx, page_url.as_str())?;
+    eme_html::set_ready_state(ctx, eme_html::ReadyState::Loading)?;
     let source = format!("{PAGE_ENVIRONMENT}({description})");
     match runtime.eval_script(&source, "eme-wpt:page-environment.js") {
         Ok(Some(fire_load)) if fire_load.is_callable() => Ok(fire_load),
@@ -319,23 +323,54 @@ fn describe_problems(runtime: &Runtime) -> String {
     )
 }
 
-/// HTML fires `load` in a task queued once the document is parsed and its scripts ran.
+/// HTML fires `load` in a task queued once the document is parsed and its scripts ran. The
+/// page environment's hook gets the native "update the current document readiness".
 fn queue_load_event(runtime: &mut Runtime, fire_load: JsValue) {
     let ctx = runtime.context();
     let realm = ctx.realm().clone();
     ctx.enqueue_job(
         GenericJob::new(
             move |ctx| {
+                let set_ready_state = FunctionObjectBuilder::new(
+                    ctx.realm(),
+                    NativeFunction::from_fn_ptr(set_ready_state),
+                )
+                .name(js_string!("setReadyState"))
+                .length(1)
+                .build();
                 fire_load
                     .as_callable()
                     .map_or(Ok(JsValue::undefined()), |f| {
-                        f.call(&JsValue::undefined(), &[], ctx)
+                        f.call(&JsValue::undefined(), &[set_ready_state.into()], ctx)
                     })
             },
             realm,
         )
         .into(),
     );
+}
+
+/// `setReadyState("interactive" | "complete")`, for the page environment's load sequence.
+fn set_ready_state(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let state = match args
+        .first()
+        .and_then(JsValue::as_string)
+        .map(|s| s.to_std_string_escaped())
+        .as_deref()
+    {
+        Some("loading") => eme_html::ReadyState::Loading,
+        Some("interactive") => eme_html::ReadyState::Interactive,
+        Some("complete") => eme_html::ReadyState::Complete,
+        _ => {
+            return Err(JsNativeError::typ()
+                .with_message(
+                    "setReadyState: expected \"loading\", \"interactive\" or \"complete\"",
+                )
+                .into());
+        }
+    };
+    eme_html::set_ready_state(ctx, state)?;
+    Ok(JsValue::undefined())
 }
 
 fn json_argument<T: for<'de> Deserialize<'de>>(args: &[JsValue], ctx: &mut Context) -> JsResult<T> {
