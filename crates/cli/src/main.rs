@@ -69,6 +69,11 @@ struct RunArgs {
     #[arg(long = "allow-read", value_name = "DIR")]
     allow_read: Vec<PathBuf>,
 
+    /// At the end of the run, print what every media element played: per track, the frames
+    /// presented, the time reached and the SHA-256 of the decrypted frames.
+    #[arg(long = "media-report")]
+    media_report: bool,
+
     /// The scripts, run in order.
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
@@ -143,6 +148,10 @@ fn run(args: &RunArgs) -> ExitCode {
         .try_for_each(|(name, source)| runtime.eval_script(source, name).map(drop))
         .and_then(|()| runtime.run_event_loop());
     finished.store(true, Ordering::SeqCst);
+    if args.media_report {
+        let reports = eme_html::media_reports(runtime.context());
+        print!("{}", eme_html::format_media_reports(&reports));
+    }
     // Problems were already printed on stderr as they were reported.
     let status = match outcome {
         Ok(()) if runtime.report().is_clean() => ExitCode::SUCCESS,

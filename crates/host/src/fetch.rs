@@ -110,7 +110,9 @@ impl LocalFileFetcher {
         )
     }
 
-    fn respond(&self, uri: &str, head_only: bool) -> JsResult<JsResponse> {
+    /// The local file `uri` names, if this fetcher may read it: `(url, resolved path, path as
+    /// named)`; a `TypeError` (fetch's network error) otherwise.
+    fn locate(&self, uri: &str) -> JsResult<(Url, PathBuf, PathBuf)> {
         let url = self.absolute(uri)?;
         if url.scheme() != "file" {
             return Err(js_error!(
@@ -139,6 +141,25 @@ impl LocalFileFetcher {
                 path.display(), roots, hint
             ));
         }
+        Ok((url, resolved, path))
+    }
+
+    /// The bytes of the local file `uri` names (the media element's resource fetch), or why it
+    /// cannot be read: the same URL resolution and directory checks as `fetch()`.
+    pub(crate) fn read(&self, uri: &str) -> Result<Vec<u8>, String> {
+        let (_, resolved, path) = self.locate(uri).map_err(|error| message_of(&error))?;
+        std::fs::read(&resolved).map_err(|error| format!("{}: {error}", path.display()))
+    }
+
+    /// `uri` as an absolute URL string.
+    pub(crate) fn resolve(&self, uri: &str) -> Result<String, String> {
+        self.absolute(uri)
+            .map(String::from)
+            .map_err(|error| message_of(&error))
+    }
+
+    fn respond(&self, uri: &str, head_only: bool) -> JsResult<JsResponse> {
+        let (url, resolved, path) = self.locate(uri)?;
         let (status, body) = match std::fs::read(&resolved) {
             Ok(bytes) => (200, bytes),
             Err(error)
@@ -195,6 +216,25 @@ impl Fetcher for LocalFileFetcher {
         // Read at once: local reads are short, and an async job that finishes on its first
         // poll keeps virtual time deterministic.
         self.respond(&request.uri().to_string(), method == http::Method::HEAD)
+    }
+}
+
+/// The message of a `TypeError` this module made.
+fn message_of(error: &boa_engine::JsError) -> String {
+    error
+        .as_native()
+        .map_or_else(|| error.to_string(), |native| native.message().to_string())
+}
+
+/// The media element's resources come from the same files as `fetch()`, under the same
+/// directory checks (`eme run --allow-read`).
+impl eme_html::MediaResourceLoader for LocalFileFetcher {
+    fn resolve(&self, url: &str) -> Result<String, String> {
+        LocalFileFetcher::resolve(self, url)
+    }
+
+    fn load(&self, url: &str) -> Result<Vec<u8>, String> {
+        self.read(url)
     }
 }
 

@@ -96,6 +96,8 @@ pub(crate) fn create_context(setup: Setup) -> JsResult<Context> {
     // `performance.now()` / `timeOrigin` (needs EventTarget).
     crate::performance::register(&mut ctx, setup.clock.time_origin_millis())?;
     if let Some(fetcher) = setup.fetcher {
+        // Media elements read their `src` through the same files and directory checks.
+        eme_html::install_media_loader(&mut ctx, Rc::new(fetcher.clone()));
         install_fetch(&mut ctx, fetcher)?;
     }
     if let Some(location) = setup.location {

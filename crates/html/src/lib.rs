@@ -85,6 +85,16 @@ mod selector;
 mod serialize;
 mod text;
 
+// The media elements (HTMLMediaElement, HTMLVideoElement, HTMLAudioElement, TimeRanges,
+// MediaError) on top of the DOM core.
+mod audio_element;
+pub mod media_element;
+mod media_error;
+pub mod media_loader;
+pub mod media_report;
+mod time_ranges;
+mod video_element;
+
 use boa_engine::{Context, JsResult};
 
 pub use document::{ReadyState, document, set_ready_state, set_url};
@@ -95,6 +105,10 @@ pub use element::{
 };
 pub use node::{Node, is_connected};
 
+pub use media_element::{HTMLMediaElement, can_play};
+pub use media_loader::{MediaResourceLoader, install_media_loader};
+pub use media_report::{MediaElementReport, format_media_reports, media_reports};
+
 /// Registers the DOM core interfaces and defines `document` (needs eme_dom's `EventTarget`,
 /// `Event` and `DOMException`).
 pub fn register(ctx: &mut Context) -> JsResult<()> {
@@ -103,5 +117,10 @@ pub fn register(ctx: &mut Context) -> JsResult<()> {
     element::register(ctx)?;
     collection::register(ctx)?;
     document::register(ctx)?;
+    time_ranges::register(ctx)?;
+    media_error::register(ctx)?;
+    media_element::register(ctx)?;
+    video_element::register(ctx)?;
+    audio_element::register(ctx)?;
     Ok(())
 }
