@@ -13,7 +13,7 @@ use boa_engine::{Context, JsNativeError, JsResult, JsValue, NativeFunction, js_s
 use eme_host::{Error as HostError, Problem, Runtime, RuntimeBuilder, StopHandle};
 use serde::{Deserialize, Serialize};
 
-use crate::fetch::PageFetcher;
+use crate::fetch::{PageFetcher, PageMediaLoader};
 use crate::page::{Page, PageScript};
 use crate::resources::{self, Resources};
 use crate::results::{FileResult, FileStatus, SubtestResult};
@@ -283,6 +283,14 @@ fn install_environment(
         None,
         ctx,
     )?;
+    // Media elements read `src` from the same files, relative to the page's URL.
+    eme_html::install_media_loader(
+        ctx,
+        Rc::new(PageMediaLoader::new(
+            request.resources.clone(),
+            page_url.clone(),
+        )),
+    );
 
     let description = serde_json::json!({
         "url": page_url.as_str(),

@@ -101,12 +101,20 @@ impl Resources {
 
     /// The text behind a URL of this server.
     pub fn load(&self, url: &Url) -> Result<Loaded, LoadError> {
+        let (name, bytes) = self.load_bytes(url)?;
+        Ok(Loaded {
+            name,
+            // Pages are UTF-8 (WPT requires it); a stray invalid byte must not hide the rest.
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        })
+    }
+
+    /// The bytes behind a URL of this server (media files are binary), with the name errors
+    /// use for it.
+    pub fn load_bytes(&self, url: &Url) -> Result<(String, Vec<u8>), LoadError> {
         let path = url.path();
         if path == TESTHARNESS_REPORT_PATH {
-            return Ok(Loaded {
-                name: path.to_owned(),
-                text: TESTHARNESS_REPORT.to_owned(),
-            });
+            return Ok((path.to_owned(), TESTHARNESS_REPORT.as_bytes().to_vec()));
         }
         let file = self.locate(path).ok_or_else(|| LoadError::NotFound {
             path: path.to_owned(),
@@ -117,11 +125,7 @@ impl Resources {
             path: path.to_owned(),
             error: error.to_string(),
         })?;
-        Ok(Loaded {
-            name: file.display().to_string(),
-            // Pages are UTF-8 (WPT requires it); a stray invalid byte must not hide the rest.
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-        })
+        Ok((file.display().to_string(), bytes))
     }
 
     /// The file for a URL path: under the root if it is there, else in the dependency cache.
