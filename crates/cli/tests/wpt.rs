@@ -384,3 +384,36 @@ fn disabled_pages_are_skipped_with_their_reason_and_an_empty_run_is_an_error() {
         stderr(&output)
     );
 }
+
+#[test]
+fn media_elements_read_src_from_the_root_relative_to_the_page() {
+    let page = format!(
+        r#"<!DOCTYPE html><title>media</title>{HARNESS}<script>
+async_test(t => {{
+  const audio = document.createElement("audio");
+  audio.addEventListener("error", t.unreached_func("error: " + (audio.error && audio.error.message)));
+  audio.addEventListener("loadedmetadata", t.step_func_done(() => {{
+    assert_equals(audio.currentSrc, "https://web-platform.test:8443/t/media/clip.mp4");
+    assert_equals(audio.duration, 2);
+  }}));
+  audio.src = "media/clip.mp4";
+}}, "a clip next to the page");
+async_test(t => {{
+  const audio = document.createElement("audio");
+  audio.addEventListener("error", t.step_func_done(() => {{
+    assert_equals(audio.error.code, MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED);
+  }}));
+  audio.src = "https://example.org/clip.mp4";
+}}, "another origin is refused");
+</script>"#
+    );
+    let dir = root_with("wpt-media", &[("t/media.https.html", &page)]);
+    let clip = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../wpt-subset/encrypted-media/content/clear/audio.mp4");
+    std::fs::create_dir_all(dir.path().join("t/media")).unwrap();
+    std::fs::copy(clip, dir.path().join("t/media/clip.mp4")).unwrap();
+    let output = wpt(&dir, &["t"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
+    assert!(out.ends_with("3 passed, 0 failed, 0 skipped\n"), "{out}");
+}
