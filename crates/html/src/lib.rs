@@ -92,6 +92,8 @@ pub mod media_element;
 mod media_error;
 pub mod media_loader;
 pub mod media_report;
+pub mod media_source;
+mod source_buffer;
 mod time_ranges;
 mod video_element;
 
@@ -122,5 +124,6 @@ pub fn register(ctx: &mut Context) -> JsResult<()> {
     media_element::register(ctx)?;
     video_element::register(ctx)?;
     audio_element::register(ctx)?;
+    media_source::register(ctx)?;
     Ok(())
 }

@@ -8,8 +8,8 @@
 //! are in `video_element.rs` and `audio_element.rs`.
 //!
 //! Left out of the interface (rather than exposed as stubs): `audioTracks`, `videoTracks`,
-//! `textTracks` and `addTextTrack()` (no track lists are modelled), `srcObject` (no
-//! `MediaStream`/`MediaSource` objects are bound yet).
+//! `textTracks` and `addTextTrack()` (no track lists are modelled), `srcObject` (a
+//! `MediaSource` attaches through `URL.createObjectURL()`, see `media_source.rs`).
 //!
 //! [`PlaybackEngine`]: eme_media::playback::PlaybackEngine
 
@@ -87,6 +87,15 @@ pub(crate) fn state_of(
         Some(kind) if data.state.kind != kind => None,
         _ => Some(data.state.clone()),
     }
+}
+
+/// EME's Initialization Data Encountered for MSE: queue `encrypted` with "cenc" init data.
+pub(crate) fn queue_encrypted_event(
+    state: &Gc<MediaElementState>,
+    init_data: Vec<u8>,
+    ctx: &mut Context,
+) {
+    load::queue_encrypted(state, init_data, ctx);
 }
 
 /// The brand check of `HTMLMediaElement` members.

@@ -26,6 +26,8 @@ pub(crate) fn load(
         local.generation += 1;
         local.selecting = false;
     }
+    // MSE: a load detaches an attached MediaSource (readyState "closed", sourceclose).
+    crate::media_source::detach(state, ctx)?;
     // Steps 3–6 (abort, emptied, the synchronous rejection of pending play promises, the
     // reset of the playback rate and error): the engine's load without a source.
     *state.error_object.borrow_mut() = None;
@@ -60,6 +62,24 @@ fn select_resource(
     if src.is_empty() {
         return failed(state, "the src attribute is empty", ctx);
     }
+    // MSE: a blob: URL naming a MediaSource runs "attaching to a media element"; the engine
+    // plays from the media source's buffers.
+    if src.starts_with("blob:") {
+        state.local.borrow_mut().current_src = src.to_owned();
+        state.report.0.set_current_src(src);
+        return match crate::media_source::attach(state, element, src, ctx) {
+            Ok((source, media_source)) => {
+                let now = state::clock_now(ctx);
+                let events = state.engine.borrow_mut().load(now, Some(source));
+                state::handle_events(state, events, ctx)?;
+                // Attaching: "queue a task to fire an event named sourceopen".
+                crate::media_source::queue_simple_event(&media_source, "sourceopen", ctx);
+                state::wake(state, ctx);
+                Ok(())
+            }
+            Err(reason) => failed(state, &reason, ctx),
+        };
+    }
     let Some(loader) = media_loader(ctx) else {
         return failed(state, "this runtime has no media loader", ctx);
     };
@@ -71,13 +91,6 @@ fn select_resource(
     // Step 3: currentSrc.
     state.local.borrow_mut().current_src.clone_from(&url);
     state.report.0.set_current_src(&url);
-    if url.starts_with("blob:") {
-        return failed(
-            state,
-            &format!("{url}: blob: URLs name a MediaSource, and MediaSource is not yet bound"),
-            ctx,
-        );
-    }
     // The resource fetch algorithm: the whole resource at once.
     let bytes = match loader.load(&url) {
         Ok(bytes) => bytes,
@@ -125,7 +138,11 @@ fn select_resource(
 /// `encrypted` (a MediaEncryptedEvent) with initDataType "cenc" and the concatenated `pssh`
 /// boxes. The resource is read through the host's loader from the page's own files, so it is
 /// CORS-same-origin and step 4's blanking does not apply.
-fn queue_encrypted(state: &Gc<MediaElementState>, init_data: Vec<u8>, ctx: &mut Context) {
+pub(crate) fn queue_encrypted(
+    state: &Gc<MediaElementState>,
+    init_data: Vec<u8>,
+    ctx: &mut Context,
+) {
     queue_media_task(state, ctx, move |element, ctx| {
         let init_data = eme_dom::webidl::array_buffer(&init_data, ctx)?;
         let event = eme::media_encrypted_event::create("encrypted", "cenc", Some(init_data), ctx)?;

@@ -92,6 +92,8 @@ pub(crate) struct MediaElementState {
     pub(crate) media_keys: GcRefCell<Option<JsObject>>,
     /// The `MediaError` object of the current error (the same object on every read).
     pub(crate) error_object: GcRefCell<Option<JsObject>>,
+    /// The `MediaSource` attached through a `blob:` URL (MSE), until the next load.
+    pub(crate) media_source: GcRefCell<Option<JsObject>>,
     /// Declared before `engine`: it snapshots the engine's report when the state is dropped.
     #[unsafe_ignore_trace]
     pub(crate) report: ReportSlot,
@@ -113,6 +115,7 @@ impl MediaElementState {
             play_promises: GcRefCell::new(Vec::new()),
             media_keys: GcRefCell::new(None),
             error_object: GcRefCell::new(None),
+            media_source: GcRefCell::new(None),
             report,
             engine,
             local: RefCell::new(Local {

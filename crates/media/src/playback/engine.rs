@@ -326,6 +326,30 @@ impl PlaybackEngine {
         ]
     }
 
+    /// MSE's end of stream with an error on an element past `HAVE_NOTHING`: HTML's "media
+    /// data is corrupted" (`Decode`) or network error steps (`Network`); any other code runs
+    /// the dedicated media source failure steps.
+    pub fn media_data_error(
+        &mut self,
+        now: Duration,
+        code: MediaErrorCode,
+        message: &str,
+    ) -> Vec<EngineEvent> {
+        if code == MediaErrorCode::SrcNotSupported || code == MediaErrorCode::Aborted {
+            return self.source_failed(now, message);
+        }
+        self.clock = self.clock.max(now);
+        let mut events = Vec::new();
+        self.decode_error(message.to_owned(), &mut events);
+        if let Some(error) = self.error.as_mut() {
+            error.code = code;
+        }
+        if let Some(EngineEvent::Error(error)) = events.last_mut() {
+            error.code = code;
+        }
+        events
+    }
+
     /// `play()`: HTML's play method steps 2–4 (the binding creates and appends the promise)
     /// and the internal play steps. `Err` means the promise is rejected at once
     /// (`MEDIA_ERR_SRC_NOT_SUPPORTED`) and not appended.
