@@ -5,8 +5,9 @@ use std::rc::Rc;
 use boa_engine::context::ContextBuilder;
 use boa_engine::module::IdleModuleLoader;
 use boa_engine::object::FunctionObjectBuilder;
+use boa_engine::object::builtins::JsFunction;
 use boa_engine::property::PropertyDescriptor;
-use boa_engine::{Context, JsResult, JsValue, NativeFunction, js_string};
+use boa_engine::{Context, JsResult, JsString, JsValue, NativeFunction, js_string};
 use boa_runtime::NullLogger;
 use boa_runtime::extensions::{
     Base64Extension, ConsoleExtension, EncodingExtension, MicrotaskExtension,
@@ -184,30 +185,46 @@ fn define_window_and_self(ctx: &mut Context) -> JsResult<()> {
     .name(js_string!("get self"))
     .length(0)
     .build();
-    let set_self = FunctionObjectBuilder::new(
+    define_replaceable(ctx, "self", get_self)?;
+    Ok(())
+}
+
+/// Defines a `[Replaceable]` readonly attribute of the global object (WebIDL): an accessor
+/// whose setter defines an own data property of that name, shadowing the accessor, so
+/// scripts may assign `self` or `performance` as pages do.
+pub(crate) fn define_replaceable(
+    ctx: &mut Context,
+    name: &str,
+    getter: JsFunction,
+) -> JsResult<()> {
+    let key = JsString::from(name);
+    let setter = FunctionObjectBuilder::new(
         ctx.realm(),
-        NativeFunction::from_fn_ptr(|_, args, ctx| {
-            let value = args.first().cloned().unwrap_or_default();
-            ctx.global_object().define_property_or_throw(
-                js_string!("self"),
-                PropertyDescriptor::builder()
-                    .value(value)
-                    .writable(true)
-                    .enumerable(true)
-                    .configurable(true),
-                ctx,
-            )?;
-            Ok(JsValue::undefined())
-        }),
+        NativeFunction::from_copy_closure_with_captures(
+            |_, args, key, ctx| {
+                let value = args.first().cloned().unwrap_or_default();
+                ctx.global_object().define_property_or_throw(
+                    key.clone(),
+                    PropertyDescriptor::builder()
+                        .value(value)
+                        .writable(true)
+                        .enumerable(true)
+                        .configurable(true),
+                    ctx,
+                )?;
+                Ok(JsValue::undefined())
+            },
+            key.clone(),
+        ),
     )
-    .name(js_string!("set self"))
+    .name(JsString::from(format!("set {name}")))
     .length(1)
     .build();
-    global.define_property_or_throw(
-        js_string!("self"),
+    ctx.global_object().define_property_or_throw(
+        key,
         PropertyDescriptor::builder()
-            .get(get_self)
-            .set(set_self)
+            .get(getter)
+            .set(setter)
             .enumerable(true)
             .configurable(true),
         ctx,

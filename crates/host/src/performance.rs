@@ -8,7 +8,7 @@
 //! tests want exact virtual times.
 
 use boa_engine::object::{FunctionObjectBuilder, ObjectInitializer};
-use boa_engine::property::{Attribute, PropertyDescriptor};
+use boa_engine::property::Attribute;
 use boa_engine::{
     Context, Finalize, JsData, JsObject, JsResult, JsValue, NativeFunction, Trace, js_string,
 };
@@ -55,34 +55,7 @@ pub(crate) fn register(ctx: &mut Context, time_origin: f64) -> JsResult<()> {
     .length(0)
     .build();
     // [Replaceable]: assigning defines an own data property that shadows the accessor.
-    let setter = FunctionObjectBuilder::new(
-        ctx.realm(),
-        NativeFunction::from_fn_ptr(|_, args, ctx| {
-            let value = args.first().cloned().unwrap_or_default();
-            ctx.global_object().define_property_or_throw(
-                js_string!("performance"),
-                PropertyDescriptor::builder()
-                    .value(value)
-                    .writable(true)
-                    .enumerable(true)
-                    .configurable(true),
-                ctx,
-            )?;
-            Ok(JsValue::undefined())
-        }),
-    )
-    .name(js_string!("set performance"))
-    .length(1)
-    .build();
-    ctx.global_object().define_property_or_throw(
-        js_string!("performance"),
-        PropertyDescriptor::builder()
-            .get(getter)
-            .set(setter)
-            .enumerable(true)
-            .configurable(true),
-        ctx,
-    )?;
+    crate::globals::define_replaceable(ctx, "performance", getter)?;
     Ok(())
 }
 
