@@ -252,31 +252,23 @@ fn set_preload(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<
     set_reflect_string(this, args, "preload", ctx)
 }
 
-fn get_autoplay(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    reflect_bool(this, "autoplay", ctx)
+/// Declares the getter and setter of an IDL attribute reflecting a boolean content attribute.
+macro_rules! reflect_boolean_attribute {
+    ($get:ident, $set:ident, $attribute:literal) => {
+        fn $get(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+            reflect_bool(this, $attribute, ctx)
+        }
+        fn $set(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+            set_reflect_bool(this, args, $attribute, ctx)
+        }
+    };
 }
-fn set_autoplay(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    set_reflect_bool(this, args, "autoplay", ctx)
-}
-fn get_loop(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    reflect_bool(this, "loop", ctx)
-}
-fn set_loop(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    set_reflect_bool(this, args, "loop", ctx)
-}
-fn get_controls(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    reflect_bool(this, "controls", ctx)
-}
-fn set_controls(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    set_reflect_bool(this, args, "controls", ctx)
-}
+
+reflect_boolean_attribute!(get_autoplay, set_autoplay, "autoplay");
+reflect_boolean_attribute!(get_loop, set_loop, "loop");
+reflect_boolean_attribute!(get_controls, set_controls, "controls");
 // `defaultMuted` reflects the `muted` content attribute.
-fn get_default_muted(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    reflect_bool(this, "muted", ctx)
-}
-fn set_default_muted(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    set_reflect_bool(this, args, "muted", ctx)
-}
+reflect_boolean_attribute!(get_default_muted, set_default_muted, "muted");
 
 // ----- Error and network state -----
 
