@@ -417,3 +417,86 @@ async_test(t => {{
     assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
     assert!(out.ends_with("3 passed, 0 failed, 0 skipped\n"), "{out}");
 }
+
+#[test]
+fn markup_elements_are_built_in_document_order_around_the_scripts() {
+    let page = format!(
+        r##"<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>markup</title>
+{HARNESS}</head>
+<body class="page">
+<!-- <div id="commented"></div> -->
+<video id="v" class="a b" width=320 height="240" controls muted data-note="1 &lt; 2 &amp; &quot;q&quot; &#65;"></video>
+<div id="log"></div>
+<p id="text">Hello <b>bold</b> &amp; more<br>line</p>
+<video id="clip" src="media/clip.mp4"></video>
+<script>
+test(() => {{
+  const v = document.getElementById("v");
+  assert_true(v instanceof HTMLVideoElement, "a real video element");
+  assert_equals(v.getAttribute("class"), "a b");
+  assert_equals(v.getAttribute("width"), "320");
+  assert_equals(v.getAttribute("height"), "240");
+  assert_true(v.hasAttribute("controls"));
+  assert_equals(v.getAttribute("muted"), "");
+  assert_true(v.defaultMuted, "the muted content attribute reflects");
+  assert_equals(v.getAttribute("data-note"), '1 < 2 & "q" A');
+  assert_equals(document.querySelector("#log").tagName, "DIV");
+  assert_equals(document.getElementById("text").textContent, "Hello bold & more" + "line");
+  assert_equals(document.getElementById("commented"), null);
+  assert_equals(document.body.getAttribute("class"), "page");
+  const order = Array.from(document.querySelectorAll("video, div")).map(e => e.id);
+  assert_array_equals(order, ["v", "log", "clip"]);
+  assert_equals(document.getElementById("later"), null, "not parsed yet");
+}}, "elements before the script exist when it runs");
+async_test(t => {{
+  window.addEventListener("load", t.step_func_done(() => {{
+    const later = document.getElementById("later");
+    assert_true(later instanceof HTMLSpanElement || later instanceof HTMLElement);
+    assert_equals(later.textContent, "late");
+    assert_equals(later.parentNode, document.body);
+  }}));
+}}, "an element after the script is there at load");
+async_test(t => {{
+  const clip = document.getElementById("clip");
+  clip.addEventListener("error", t.unreached_func("error: " + (clip.error && clip.error.message)));
+  clip.addEventListener("loadedmetadata", t.step_func_done(() => {{
+    assert_equals(clip.currentSrc, "https://web-platform.test:8443/t/media/clip.mp4");
+    assert_greater_than(clip.duration, 0);
+  }}));
+}}, "a video src in the markup loads");
+</script>
+<span id="later">late</span>
+</body></html>"##
+    );
+    let dir = root_with("wpt-markup", &[("t/markup.https.html", &page)]);
+    let clip = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../wpt-subset/encrypted-media/content/clear/video.mp4");
+    std::fs::create_dir_all(dir.path().join("t/media")).unwrap();
+    std::fs::copy(clip, dir.path().join("t/media/clip.mp4")).unwrap();
+    let output = wpt(&dir, &["t"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
+    assert!(out.ends_with("4 passed, 0 failed, 0 skipped\n"), "{out}");
+}
+
+#[test]
+fn malformed_markup_does_not_stop_the_page() {
+    let page = format!(
+        r#"<!DOCTYPE html><title>broken</title>{HARNESS}
+<div id="a" "bad"=1 class=x><p>one<p>two</span></b><ul><li>1<li>2</ul > x &bogus; <3 </>
+<script>
+test(() => {{
+  assert_equals(document.getElementById("a").getAttribute("class"), "x");
+  assert_equals(document.querySelectorAll("p").length, 2);
+  assert_equals(document.querySelectorAll("li").length, 2);
+}}, "tolerated");
+</script>
+<div id="unterminated"#
+    );
+    let dir = root_with("wpt-markup-bad", &[("t/bad.html", &page)]);
+    let output = wpt(&dir, &["t"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
+    assert!(out.ends_with("2 passed, 0 failed, 0 skipped\n"), "{out}");
+}

@@ -99,13 +99,17 @@ fn run_page_inner(request: &PageRequest, on_event: Rc<dyn Fn(PageEvent)>) -> Fil
     let page_url = resources::page_url(&page.path, &page.variant);
     let mut notes = Vec::new();
 
-    let fire_load = match install_environment(&mut runtime, request, &page_url, on_event) {
-        Ok(fire_load) => fire_load,
+    let hooks = match install_environment(&mut runtime, request, &page_url, on_event) {
+        Ok(hooks) => hooks,
         Err(error) => return crashed(page, format!("cannot set up the page: {error}")),
     };
 
     let mut outcome = Ok(());
-    for script in &page.scripts {
+    for (index, script) in page.scripts.iter().enumerate() {
+        // The parser inserts the markup before the script, then runs it.
+        if let Err(error) = hooks.insert_body(&mut runtime, index) {
+            return markup_error(page, &error);
+        }
         let (name, text) = match script {
             PageScript::Inline { text, line } => {
                 // Pad with the lines before the script so positions are the HTML file's.
@@ -139,7 +143,10 @@ fn run_page_inner(request: &PageRequest, on_event: Rc<dyn Fn(PageEvent)>) -> Fil
         }
     }
     if outcome.is_ok() {
-        queue_load_event(&mut runtime, fire_load);
+        if let Err(error) = hooks.insert_body(&mut runtime, page.scripts.len()) {
+            return markup_error(page, &error);
+        }
+        queue_load_event(&mut runtime, hooks.fire_load);
         outcome = runtime.run_event_loop();
     }
 
@@ -236,14 +243,44 @@ fn crashed(page: &Page, message: String) -> FileResult {
     }
 }
 
-/// Defines the report natives, `fetch`, and the page environment; returns the function that
-/// fires the load events.
+/// A harness ERROR for body markup the page environment could not build.
+fn markup_error(page: &Page, error: &boa_engine::JsError) -> FileResult {
+    FileResult {
+        test: page.test_name(),
+        status: FileStatus::Error,
+        message: Some(format!("cannot build the page's markup: {error}")),
+        subtests: Vec::new(),
+        duration_ms: 0,
+    }
+}
+
+/// The page environment's parser hooks.
+struct PageHooks {
+    /// `insertBody(i)`: builds the body markup before script `i` (after the last one for
+    /// `i == scripts.len()`).
+    insert_body: JsValue,
+    /// `fireLoadEvents(setReadyState)`.
+    fire_load: JsValue,
+}
+
+impl PageHooks {
+    fn insert_body(&self, runtime: &mut Runtime, index: usize) -> JsResult<()> {
+        let ctx = runtime.context();
+        let Some(insert) = self.insert_body.as_callable() else {
+            return Ok(());
+        };
+        insert.call(&JsValue::undefined(), &[JsValue::from(index)], ctx)?;
+        Ok(())
+    }
+}
+
+/// Defines the report natives, `fetch`, and the page environment; returns its parser hooks.
 fn install_environment(
     runtime: &mut Runtime,
     request: &PageRequest,
     page_url: &url::Url,
     on_event: Rc<dyn Fn(PageEvent)>,
-) -> JsResult<JsValue> {
+) -> JsResult<PageHooks> {
     let stop = runtime.stop_handle();
     let ctx = runtime.context();
     ctx.insert_data(Collector {
@@ -307,6 +344,7 @@ fn install_environment(
                 _ => None,
             })
             .collect::<Vec<_>>(),
+        "body": request.page.body,
     });
     // The page's document (the runtime's native one) has the page's URL and is loading until
     // the load events.
@@ -314,7 +352,14 @@ fn install_environment(
     eme_html::set_ready_state(ctx, eme_html::ReadyState::Loading)?;
     let source = format!("{PAGE_ENVIRONMENT}({description})");
     match runtime.eval_script(&source, "eme-wpt:page-environment.js") {
-        Ok(Some(fire_load)) if fire_load.is_callable() => Ok(fire_load),
+        Ok(Some(hooks)) if hooks.is_object() => {
+            let ctx = runtime.context();
+            let object = hooks.to_object(ctx)?;
+            Ok(PageHooks {
+                insert_body: object.get(js_string!("insertBody"), ctx)?,
+                fire_load: object.get(js_string!("fireLoadEvents"), ctx)?,
+            })
+        }
         Ok(_) => Err(JsNativeError::error()
             .with_message(describe_problems(runtime))
             .into()),
@@ -326,7 +371,7 @@ fn install_environment(
 
 fn describe_problems(runtime: &Runtime) -> String {
     runtime.report().problems.first().map_or_else(
-        || "the page environment did not evaluate to a function".to_owned(),
+        || "the page environment did not evaluate to its hooks".to_owned(),
         |p| p.text().to_owned(),
     )
 }

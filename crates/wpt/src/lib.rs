@@ -12,6 +12,7 @@ pub mod discover;
 pub mod execute;
 pub mod expectations;
 mod fetch;
+pub mod markup;
 pub mod page;
 pub mod report;
 pub mod resources;

@@ -2,13 +2,17 @@
 //! and its timeout — read from an `.html` wrapper or generated for `.any.js` / `.window.js`
 //! files the way WPT's server generates their pages.
 //!
-//! The HTML reader understands exactly what a testharness page needs: `<script>` elements
-//! (external and inline, with their line numbers so errors point into the file), `<title>`,
-//! `<meta name="timeout">` and `<meta name="variant">`, skipping comments and the raw text of
-//! `<style>` / `<textarea>`. A general HTML parser would build a whole DOM and forget the
-//! source positions that make error locations useful, so this small reader is the project's.
+//! The HTML reader ([`crate::markup`]) understands what a testharness page needs: `<script>`
+//! elements (external and inline, with their line numbers so errors point into the file),
+//! `<title>`, `<meta name="timeout">` and `<meta name="variant">`, and the body's elements and
+//! text, recorded as building steps between the scripts so that an element before a script in
+//! the markup exists when that script runs. A general HTML parser would build a whole DOM and
+//! forget the source positions that make error locations useful, so this small reader is the
+//! project's.
 
 use serde::{Deserialize, Serialize};
+
+use crate::markup::{BodyBuilder, BodyOp, StartTag, Token, Tokenizer, decode_entities};
 
 /// One script of a page, in document order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +53,11 @@ pub struct Page {
     pub long_timeout: bool,
     /// The scripts to run, in document order.
     pub scripts: Vec<PageScript>,
+    /// The body's markup as building steps: `body[i]` is what the parser inserts before
+    /// `scripts[i]` runs, `body[scripts.len()]` what follows the last script (see
+    /// [`crate::markup`]). Empty for generated pages.
+    #[serde(default)]
+    pub body: Vec<Vec<BodyOp>>,
 }
 
 impl Page {
@@ -82,6 +91,7 @@ pub fn pages_from_html(html: &str, path: &str, file: &str) -> Vec<Page> {
         title: scan.title,
         long_timeout: scan.long_timeout,
         scripts: scan.scripts,
+        body: scan.body,
     };
     with_variants(page, scan.variants)
 }
@@ -143,6 +153,7 @@ fn page_from_script_test(
         title: meta.title,
         long_timeout: meta.long_timeout,
         scripts,
+        body: Vec::new(),
     })
 }
 
@@ -227,48 +238,49 @@ struct HtmlScan {
     long_timeout: bool,
     variants: Vec<String>,
     scripts: Vec<PageScript>,
+    body: Vec<Vec<BodyOp>>,
 }
 
-/// Walks the markup once, collecting scripts, title and the meta elements the harness reads.
+/// Walks the markup once, collecting scripts, title, the meta elements the harness reads and
+/// the body's elements between the scripts.
 fn scan_html(html: &str) -> HtmlScan {
     let mut scan = HtmlScan::default();
-    let mut at = 0;
-    while let Some(offset) = html[at..].find('<') {
-        let start = at + offset;
-        let rest = &html[start..];
-        if rest.starts_with("<!--") {
-            at = rest.find("-->").map_or(html.len(), |end| start + end + 3);
-            continue;
-        }
-        let Some(tag) = read_start_tag(html, start) else {
-            at = start + 1;
-            continue;
-        };
-        at = tag.end;
-        match tag.name.as_str() {
-            "script" => {
-                let (text, text_start, after) = raw_text(html, tag.end, "script");
-                at = after;
-                if let Some(script) = script_of(&tag, text, line_of(html, text_start)) {
-                    scan.scripts.push(script);
+    let mut body = BodyBuilder::default();
+    for token in Tokenizer::new(html) {
+        match token {
+            Token::Start(tag) => {
+                if tag.name == "meta" {
+                    match (tag.attribute("name"), tag.attribute("content")) {
+                        (Some("timeout"), Some(content)) => scan.long_timeout = content == "long",
+                        (Some("variant"), Some(content)) => {
+                            scan.variants.push(content.to_owned());
+                        }
+                        _ => {}
+                    }
                 }
+                body.start(&tag, None);
             }
-            "title" => {
-                let (text, _, after) = raw_text(html, tag.end, "title");
-                at = after;
-                if scan.title.is_none() {
-                    scan.title = Some(decode_entities(text.trim()));
+            Token::End(name) => body.end(&name),
+            Token::Text(text) => body.text(text),
+            Token::Raw { tag, text, start } => match tag.name.as_str() {
+                "script" => {
+                    body.start(&tag, None);
+                    if let Some(script) = script_of(&tag, text, line_of(html, start)) {
+                        body.script();
+                        scan.scripts.push(script);
+                    }
                 }
-            }
-            "style" | "textarea" | "xmp" => at = raw_text(html, tag.end, &tag.name).2,
-            "meta" => match (tag.attribute("name"), tag.attribute("content")) {
-                (Some("timeout"), Some(content)) => scan.long_timeout = content == "long",
-                (Some("variant"), Some(content)) => scan.variants.push(content.to_owned()),
-                _ => {}
+                "title" => {
+                    body.start(&tag, None);
+                    if scan.title.is_none() {
+                        scan.title = Some(decode_entities(text.trim()));
+                    }
+                }
+                _ => body.start(&tag, Some(text)),
             },
-            _ => {}
         }
     }
+    scan.body = body.finish();
     scan
 }
 
@@ -303,153 +315,8 @@ fn script_of(tag: &StartTag, text: &str, line: usize) -> Option<PageScript> {
     })
 }
 
-/// A start tag: lower-cased name, attributes (entities decoded), and where it ends.
-#[derive(Debug)]
-struct StartTag {
-    name: String,
-    attributes: Vec<(String, String)>,
-    end: usize,
-}
-
-impl StartTag {
-    fn attribute(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    }
-}
-
-fn read_start_tag(html: &str, start: usize) -> Option<StartTag> {
-    let bytes = html.as_bytes();
-    let mut at = start + 1;
-    let name_start = at;
-    while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-        at += 1;
-    }
-    if at == name_start || !bytes[name_start].is_ascii_alphabetic() {
-        return None;
-    }
-    let name = html[name_start..at].to_ascii_lowercase();
-    let mut attributes = Vec::new();
-    loop {
-        while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b'/') {
-            at += 1;
-        }
-        if at >= bytes.len() {
-            return Some(StartTag {
-                name,
-                attributes,
-                end: bytes.len(),
-            });
-        }
-        if bytes[at] == b'>' {
-            return Some(StartTag {
-                name,
-                attributes,
-                end: at + 1,
-            });
-        }
-        let key_start = at;
-        while at < bytes.len()
-            && !bytes[at].is_ascii_whitespace()
-            && !matches!(bytes[at], b'=' | b'>' | b'/')
-        {
-            at += 1;
-        }
-        let key = html[key_start..at].to_ascii_lowercase();
-        while at < bytes.len() && bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let mut value = String::new();
-        if at < bytes.len() && bytes[at] == b'=' {
-            at += 1;
-            while at < bytes.len() && bytes[at].is_ascii_whitespace() {
-                at += 1;
-            }
-            if at < bytes.len() && matches!(bytes[at], b'"' | b'\'') {
-                let quote = bytes[at];
-                let value_start = at + 1;
-                let value_end = html[value_start..]
-                    .bytes()
-                    .position(|b| b == quote)
-                    .map_or(bytes.len(), |p| value_start + p);
-                value = decode_entities(&html[value_start..value_end]);
-                at = (value_end + 1).min(bytes.len());
-            } else {
-                let value_start = at;
-                while at < bytes.len() && !bytes[at].is_ascii_whitespace() && bytes[at] != b'>' {
-                    at += 1;
-                }
-                value = decode_entities(&html[value_start..at]);
-            }
-        }
-        if !key.is_empty() && !attributes.iter().any(|(k, _)| *k == key) {
-            attributes.push((key, value));
-        }
-    }
-}
-
-/// The raw text of an element up to its end tag (ASCII case-insensitive), where that text
-/// starts, and where parsing resumes after the end tag.
-fn raw_text<'a>(html: &'a str, from: usize, name: &str) -> (&'a str, usize, usize) {
-    let end_tag = format!("</{name}");
-    let lower = html[from..].to_ascii_lowercase();
-    let Some(offset) = lower.find(&end_tag) else {
-        return (&html[from..], from, html.len());
-    };
-    let text_end = from + offset;
-    let after = html[text_end..]
-        .find('>')
-        .map_or(html.len(), |p| text_end + p + 1);
-    (&html[from..text_end], from, after)
-}
-
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset].matches('\n').count() + 1
-}
-
-/// Decodes the character references test pages use in titles and attributes.
-fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let decoded = rest.find(';').filter(|&semi| semi <= 10).and_then(|semi| {
-            let entity = &rest[1..semi];
-            let ch = match entity {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => entity
-                    .strip_prefix("#x")
-                    .or_else(|| entity.strip_prefix("#X"))
-                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                    .or_else(|| entity.strip_prefix('#').and_then(|dec| dec.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            ch.map(|ch| (ch, semi + 1))
-        });
-        match decoded {
-            Some((ch, len)) => {
-                out.push(ch);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]

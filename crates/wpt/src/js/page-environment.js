@@ -3,8 +3,10 @@
 // function and calls it with a description of the page (its URL, title, timeout and external
 // scripts); the function puts into the document's head what the page's markup declared and
 // scripts can ask for — the <title>, <meta name="timeout"> and <script src> elements — defines
-// `location` and the window relations testharness.js reads, and returns the hook that fires
-// the page's load events after its last script.
+// `location` and the window relations testharness.js reads, and returns the page's parser
+// hooks: `insertBody(i)` builds the body markup that precedes script i (or, for i equal to the
+// number of scripts, what follows the last one) as the runner reaches it, and
+// `fireLoadEvents` fires the page's load events after its last script.
 (function (page) {
   "use strict";
   var global = globalThis;
@@ -46,13 +48,61 @@
   readOnly(global, "isSecureContext", location.protocol === "https:");
   readOnly(global, "origin", location.origin);
 
+  // The body's markup, replayed through the DOM as the parser would build it: the steps come
+  // from the runner's reader (crates/wpt/src/markup.rs). Attributes are set before the element
+  // is inserted, through setAttribute so element hooks (a media element's src) run.
+  var body = page.body || [];
+  var open = [document.body];
+  function setAttributes(element, attributes) {
+    attributes.forEach(function (attribute) {
+      try {
+        element.setAttribute(attribute[0], attribute[1]);
+      } catch (e) {
+        // An attribute name the DOM refuses (`"`, `<`…) is dropped, as a parser never makes it.
+      }
+    });
+  }
+  function insertBody(index) {
+    (body[index] || []).forEach(function (step) {
+      var parent = open[open.length - 1];
+      switch (step.op) {
+        case "open": {
+          var element = null;
+          if (parent) {
+            try {
+              element = document.createElement(step.name);
+            } catch (e) {
+              element = null; // a name the DOM refuses: the element and its content are skipped
+            }
+          }
+          if (element) {
+            setAttributes(element, step.attributes);
+            parent.appendChild(element);
+          }
+          open.push(element);
+          break;
+        }
+        case "close":
+          if (open.length > 1) open.pop();
+          break;
+        case "text":
+          if (parent) parent.appendChild(document.createTextNode(step.text));
+          break;
+        case "body":
+          setAttributes(document.body, step.attributes);
+          break;
+      }
+    });
+  }
+
   // The end of parsing (https://html.spec.whatwg.org/multipage/parsing.html#the-end), run
   // after the last script: `setReadyState` is the runner's native "update the current
   // document readiness" (it fires readystatechange).
-  return function fireLoadEvents(setReadyState) {
+  function fireLoadEvents(setReadyState) {
     setReadyState("interactive");
     document.dispatchEvent(new Event("DOMContentLoaded", { bubbles: true }));
     setReadyState("complete");
     global.dispatchEvent(new Event("load"));
-  };
+  }
+  return { insertBody: insertBody, fireLoadEvents: fireLoadEvents };
 })
