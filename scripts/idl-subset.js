@@ -1,16 +1,24 @@
-// Writes, for each dependency IDL file, only the definitions the main IDL file reaches: the
-// interfaces, mixins, dictionaries, enums, typedefs and callbacks it names, the interfaces
+// Writes, for each dependency IDL file, only the definitions the main IDL files reach: the
+// interfaces, mixins, dictionaries, enums, typedefs and callbacks they name, the interfaces
 // those inherit from, and the mixins they include — what idlharness.js keeps of a
-// dependency anyway. Used by fetch-test-deps: WebIDLParser.js runs in time quadratic in its
+// dependency anyway. A dependency's interfaces named with --test are kept as if they were in
+// a main file (the types their members name are reached too), for pages that test them. Used by fetch-test-deps: WebIDLParser.js runs in time quadratic in its
 // input on Boa 0.22 (a sticky RegExp is emulated by searching on), and the whole of html.idl
 // would take minutes to parse.
 //
-// node idl-subset.js WEBIDL2_JS OUT_DIR MAIN.idl DEP.idl...
+// node idl-subset.js WEBIDL2_JS OUT_DIR [--test NAME]... MAIN.idl... -- DEP.idl...
 "use strict";
 const fs = require("fs");
 const path = require("path");
 
-const [webidl2Path, outDir, mainFile, ...depFiles] = process.argv.slice(2);
+const [webidl2Path, outDir, ...rest] = process.argv.slice(2);
+const tested = new Set();
+while (rest[0] === "--test") {
+  tested.add(rest[1]);
+  rest.splice(0, 2);
+}
+const mainFiles = rest.slice(0, rest.indexOf("--"));
+const depFiles = rest.slice(rest.indexOf("--") + 1);
 const WebIDL2 = require(path.resolve(webidl2Path));
 const parse = file => WebIDL2.parse(fs.readFileSync(file, "utf8"));
 
@@ -31,9 +39,8 @@ function typeNames(node, names, seen = new Set()) {
   return names;
 }
 
-const main = parse(mainFile);
-const wanted = new Set();
-for (const definition of main) {
+const wanted = new Set(tested);
+for (const definition of mainFiles.flatMap(parse)) {
   if (definition.name) wanted.add(definition.name);
   if (definition.inheritance) wanted.add(definition.inheritance);
   if (definition.type === "includes") {
@@ -56,9 +63,11 @@ for (let grew = true; grew; ) {
       const reached = new Set();
       if (definition.inheritance) reached.add(definition.inheritance);
       if (definition.type === "includes") reached.add(definition.includes);
-      // Interfaces and mixins of a dependency are not tested: their members' types do not
-      // matter. Everything else (typedefs, callbacks, dictionaries) is a type in use.
-      if (!["interface", "interface mixin", "namespace", "callback interface"].includes(definition.type)) {
+      // Interfaces and mixins of a dependency are not tested (unless named with --test):
+      // their members' types do not matter. Everything else (typedefs, callbacks,
+      // dictionaries) is a type in use.
+      if (tested.has(definition.name)
+          || !["interface", "interface mixin", "namespace", "callback interface"].includes(definition.type)) {
         typeNames(definition, reached);
       }
       for (const name of reached) wanted.add(name);
@@ -69,7 +78,10 @@ for (let grew = true; grew; ) {
 fs.mkdirSync(outDir, { recursive: true });
 for (const dep of deps) {
   const kept = dep.definitions.filter((_, index) => dep.kept.has(index));
-  const header = `// The definitions of ${path.basename(dep.file)} that ${path.basename(mainFile)} reaches (see scripts/idl-subset.js).\n`;
+  const roots = mainFiles.map(file => path.basename(file)).concat([...tested]).join(", ");
+  const header = `// The definitions of ${path.basename(dep.file)} that ${roots} reach (see scripts/idl-subset.js).\n`;
   fs.writeFileSync(path.join(outDir, path.basename(dep.file)), header + WebIDL2.write(kept).trim() + "\n");
 }
-fs.copyFileSync(mainFile, path.join(outDir, path.basename(mainFile)));
+for (const file of mainFiles) {
+  fs.copyFileSync(file, path.join(outDir, path.basename(file)));
+}

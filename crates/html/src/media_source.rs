@@ -402,6 +402,7 @@ pub(crate) fn element_state(inner: &MediaSourceInner) -> Option<Gc<MediaElementS
 // https://w3c.github.io/media-source/#dom-mediasource-addsourcebuffer
 fn add_source_buffer(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let (object, inner) = this_media_source(this)?;
+    crate::node::require_arguments(args, 1, "addSourceBuffer", "MediaSource")?;
     let type_ = eme_dom::webidl::dom_string(args.get_or_undefined(0), ctx)?.to_std_string_escaped();
     // Step 1: "If type is an empty string then throw a TypeError exception."
     if type_.is_empty() {
@@ -678,6 +679,7 @@ fn is_type_supported_str(type_: &str) -> bool {
 
 // https://w3c.github.io/media-source/#dom-mediasource-istypesupported
 fn is_type_supported(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    crate::node::require_arguments(args, 1, "isTypeSupported", "MediaSource")?;
     let type_ = eme_dom::webidl::dom_string(args.get_or_undefined(0), ctx)?.to_std_string_escaped();
     Ok(is_type_supported_str(&type_).into())
 }

@@ -476,8 +476,9 @@ fn abort(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
 }
 
 // https://w3c.github.io/media-source/#dom-sourcebuffer-changetype
-fn change_type(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+fn change_type(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     this_buffer(this)?;
+    crate::node::require_arguments(args, 1, "changeType", "SourceBuffer")?;
     Err(dom_exception::error(
         ctx,
         ExceptionName::NotSupportedError,
