@@ -92,6 +92,10 @@ fn run_page_inner(request: &PageRequest, on_event: Rc<dyn Fn(PageEvent)>) -> Fil
     let mut runtime = RuntimeBuilder::new()
         .quiet(true)
         .print_problems(false)
+        // Virtual time, as in `eme run`: a page waiting on its timers, the harness timeout or
+        // playback moves on at once instead of waiting for the wall clock, so results do not
+        // depend on the machine's speed. The kill deadline below stays wall time.
+        .virtual_time(true)
         .timeout(Some(
             request.harness_timeout().saturating_add(RUNTIME_GRACE),
         ))
