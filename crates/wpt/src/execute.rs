@@ -316,13 +316,10 @@ fn install_environment(
         Attribute::WRITABLE | Attribute::CONFIGURABLE,
     )?;
 
-    boa_runtime::register_extensions(
-        (boa_runtime::extensions::FetchExtension(PageFetcher::new(
-            request.resources.clone(),
-            page_url.clone(),
-        )),),
-        None,
+    // `fetch` as `eme run` has it, with the `Response.prototype.arrayBuffer()` boa_runtime lacks.
+    eme_host::fetch::install_fetch(
         ctx,
+        PageFetcher::new(request.resources.clone(), page_url.clone()),
     )?;
     // Media elements read `src` from the same files, relative to the page's URL.
     eme_html::install_media_loader(

@@ -37,8 +37,9 @@ impl PageFetcher {
             .resources
             .resolve(&self.page_url, url)
             .map_err(|error| -> JsError { js_error!(TypeError: "fetch failed: {}", error) })?;
-        let (status, body) = match self.resources.load(&url) {
-            Ok(loaded) => (200, loaded.text.into_bytes()),
+        // The file's bytes as they are: media and other binary files must not pass through text.
+        let (status, body) = match self.resources.load_bytes(&url) {
+            Ok((_, bytes)) => (200, bytes),
             Err(error @ LoadError::NotFound { .. }) => (404, error.to_string().into_bytes()),
             Err(error) => return Err(js_error!(TypeError: "fetch failed: {}", error)),
         };
