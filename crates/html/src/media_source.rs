@@ -767,6 +767,17 @@ impl MediaSourceFrames {
 impl FrameSource for MediaSourceFrames {
     fn tracks(&self) -> Vec<TrackSummary> {
         let shared = self.shared.borrow();
+        // Initialization segment received, the HAVE_NOTHING step: the element learns its
+        // tracks (and leaves HAVE_NOTHING) only once every SourceBuffer in sourceBuffers has
+        // received its first initialization segment — else a second buffer's tracks (the
+        // audio of an audio + video presentation) would never be played.
+        let waiting_for_init = shared
+            .buffers
+            .iter()
+            .any(|buffer| !buffer.borrow().first_initialization_segment_received());
+        if waiting_for_init {
+            return Vec::new();
+        }
         let mut tracks = Vec::new();
         for (index, buffer) in shared.buffers.iter().enumerate() {
             let buffer = buffer.borrow();
