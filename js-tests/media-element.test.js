@@ -43,7 +43,7 @@ test("a src outside the readable directories: loadstart, then error MEDIA_ERR_SR
   await assertRejects("NotSupportedError", video.play(), "a later play()");
 });
 
-test("a blob: src fails: MediaSource is not bound yet", async function () {
+test("a blob: src that names no MediaSource fails with MEDIA_ERR_SRC_NOT_SUPPORTED", async function () {
   var video = document.createElement("video");
   video.src = "blob:file:///00000000-0000-0000-0000-000000000000";
   await nextEvent(video, "error");
