@@ -53,6 +53,7 @@ pub(crate) struct DocumentState {
     /// An HTML document (names lower-cased, `tagName` upper-cased) rather than an XML one.
     is_html: bool,
     url: JsString,
+    // Untraced: a plain enum.
     #[unsafe_ignore_trace]
     ready_state: ReadyState,
 }

@@ -75,6 +75,7 @@ pub(crate) struct ElementState {
     pub(crate) local_name: String,
     /// Name and value, in the order they were added.
     pub(crate) attributes: Vec<(String, JsString)>,
+    // Untraced: plain function pointers, which capture nothing.
     #[unsafe_ignore_trace]
     pub(crate) steps: ElementSteps,
 }

@@ -18,6 +18,7 @@ const CODES: [(&str, u16); 4] = [
 /// Native data of a `MediaError`: its `code` and `message`.
 #[derive(Debug, Clone, Trace, Finalize, JsData)]
 pub struct MediaError {
+    // Untraced: a number.
     #[unsafe_ignore_trace]
     code: u16,
     message: JsString,

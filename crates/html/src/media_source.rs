@@ -89,6 +89,8 @@ pub(crate) struct MediaSourceInner {
     pub(crate) active_source_buffers: JsObject,
     /// The media element it is attached to.
     pub(crate) element: GcRefCell<Option<JsObject>>,
+    // Untraced: readyState, duration and the buffers' Rust models, no JS value (the same
+    // data the element's frame source reads).
     #[unsafe_ignore_trace]
     pub(crate) shared: Rc<RefCell<MseShared>>,
 }
@@ -105,6 +107,7 @@ pub struct MediaSource {
 pub struct SourceBufferList {
     event_target: EventTarget,
     items: GcRefCell<Vec<JsObject>>,
+    // Untraced: a count of the index properties defined, no JS value.
     #[unsafe_ignore_trace]
     indexed: Cell<usize>,
 }
@@ -870,6 +873,7 @@ impl FrameSource for MediaSourceFrames {
 #[derive(Default, Trace, Finalize, JsData)]
 struct ObjectUrls {
     entries: HashMap<String, JsObject>,
+    // Untraced: a counter.
     #[unsafe_ignore_trace]
     next: u64,
 }

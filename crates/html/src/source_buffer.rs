@@ -36,6 +36,7 @@ struct Flags {
 pub(crate) struct SourceBufferInner {
     /// The parent media source; `None` once removed from it.
     media_source: GcRefCell<Option<JsObject>>,
+    // Untraced: the Boa-free MSE model (`eme_media` cannot name a Boa type) and plain flags.
     #[unsafe_ignore_trace]
     state: Rc<RefCell<SourceBufferState>>,
     #[unsafe_ignore_trace]

@@ -16,6 +16,7 @@ const INTERFACE: &str = "TimeRanges";
 /// disjoint, non-empty ranges).
 #[derive(Debug, Clone, Trace, Finalize, JsData)]
 pub struct TimeRanges {
+    // Untraced: numbers only.
     #[unsafe_ignore_trace]
     ranges: Vec<(f64, f64)>,
 }

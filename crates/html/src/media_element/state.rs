@@ -82,6 +82,10 @@ pub(crate) struct Local {
 /// A media element's state (see the [module documentation](self)).
 #[derive(Trace, Finalize)]
 pub(crate) struct MediaElementState {
+    // Untraced fields below hold no JS value: `MediaKind` is a plain enum; the report slot
+    // and `Local` hold Rust data only; the engine holds frames, keys (through
+    // `eme::MediaKeysHandle`, whose element links are weak) and a frame source made of Rust
+    // buffers (`MediaSourceFrames` shares only `MseShared`, which holds no JS value).
     #[unsafe_ignore_trace]
     pub(crate) kind: MediaKind,
     /// The element object (set right after it is created).
